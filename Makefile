@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` serves the site on SQLite, `make test` runs the whole suite.
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/rabatkb
+DEV_ENV := DJANGO_DEBUG=true DATABASE_URL=
+
+.PHONY: run test test-postgres test-sqlite install install-dev browser lint format clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(DEV_ENV) $(PYTHON) manage.py migrate --noinput
+	$(DEV_ENV) $(PYTHON) manage.py load_fixtures
+	$(DEV_ENV) $(PYTHON) manage.py runserver 127.0.0.1:8000
+
+# PostgreSQL first (DATABASE_URL, or the local server when it answers), then SQLite; fails if either fails.
+test: install-dev
+	@status=0; \
+	pg_url="$${DATABASE_URL:-}"; \
+	if [ -z "$$pg_url" ] && $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then pg_url="$(PG_URL)"; fi; \
+	if [ -n "$$pg_url" ]; then \
+		echo "== tests on PostgreSQL ($$pg_url)"; \
+		DATABASE_URL="$$pg_url" $(PYTHON) -m pytest $(PYTEST_ARGS) || status=1; \
+	else echo "== PostgreSQL not reachable: skipping the PostgreSQL run"; fi; \
+	echo "== tests on SQLite"; \
+	DATABASE_URL= $(PYTHON) -m pytest $(PYTEST_ARGS) || status=1; \
+	exit $$status
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,419 @@
+"""What a Rabat Process meeting concluded: meetings, their sessions and the entries they yield."""
+
+import re
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# The PostgreSQL text search configuration made by migration 0002: French stemming, accents folded.
+SEARCH_CONFIG = "french_unaccent"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PUBLISHED = "published", _("Publié")
+
+
+class LocalisedNameMixin:
+    """Picks `name_fr` or `name_en` after the active interface language."""
+
+    @property
+    def name(self):
+        if (get_language() or "fr").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_fr
+
+
+class Country(LocalisedNameMixin, models.Model):
+    """A country, identified by its ISO 3166-1 alpha-2 code (filled from pycountry)."""
+
+    code = models.CharField(_("code ISO"), max_length=2, primary_key=True)
+    name_fr = models.CharField(_("nom (français)"), max_length=100)
+    name_en = models.CharField(_("nom (anglais)"), max_length=100)
+
+    class Meta:
+        ordering = ["name_fr"]
+        verbose_name = _("pays")
+        verbose_name_plural = _("pays")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("outcomes:country-detail", args=[self.code])
+
+
+class Theme(LocalisedNameMixin, models.Model):
+    """A term of the controlled vocabulary entries are tagged with."""
+
+    slug = models.SlugField(unique=True)
+    name_fr = models.CharField(_("nom (français)"), max_length=120)
+    name_en = models.CharField(_("nom (anglais)"), max_length=120)
+    description_fr = models.TextField(_("description (français)"), blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
+
+    class Meta:
+        ordering = ["name_fr"]
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("outcomes:theme-detail", args=[self.slug])
+
+    @property
+    def description(self):
+        if (get_language() or "fr").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_fr
+
+
+class Organisation(models.Model):
+    """An organisation, agency, information system or strategy named in a document."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("Organisation")
+        AGENCY = "agency", _("Agence ou service national")
+        SYSTEM = "system", _("Système d'information")
+        STRATEGY = "strategy", _("Stratégie ou mécanisme")
+
+    slug = models.SlugField(unique=True)
+    acronym = models.CharField(_("sigle"), max_length=30, blank=True)
+    name = models.CharField(_("nom"), max_length=200, help_text=_("Nom tel que le document l'écrit."))
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.ORGANISATION)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Pays dont relève l'organisation, s'il s'agit d'un organe national."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["acronym", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return f"{self.acronym} — {self.name}" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("outcomes:organisation-detail", args=[self.slug])
+
+    @property
+    def label(self):
+        return self.acronym or self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Meeting(models.Model):
+    """A Rabat Process meeting and the final document that records its outcomes."""
+
+    class Kind(models.TextChoices):
+        THEMATIC = "thematic", _("Réunion thématique")
+        SENIOR_OFFICIALS = "senior_officials", _("Réunion des hauts fonctionnaires")
+        MINISTERIAL = "ministerial", _("Conférence ministérielle")
+        TECHNICAL = "technical", _("Réunion technique")
+        STEERING = "steering", _("Comité de pilotage")
+        OTHER = "other", _("Autre")
+
+    slug = models.SlugField(unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Préfixe des références des entrées (par ex. GF pour « gestion des frontières »)."),
+    )
+    title = models.CharField(_("titre"), max_length=300)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.THEMATIC)
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
+    co_chairs = models.ManyToManyField(
+        Country, blank=True, related_name="co_chaired_meetings", verbose_name=_("co-présidence")
+    )
+    framework = models.TextField(
+        _("cadre de référence"),
+        blank=True,
+        help_text=_("Le cadre auquel la réunion fait écho, tel que le document le cite."),
+    )
+    previous_meeting = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_meetings",
+        verbose_name=_("réunion précédente"),
+    )
+    continuity = models.TextField(
+        _("continuité"), blank=True, help_text=_("Ce que le document dit de la réunion dont celle-ci est la suite.")
+    )
+    participants_count = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
+    countries_count = models.PositiveIntegerField(_("nombre de pays"), null=True, blank=True)
+    summary = models.TextField(_("résumé"), blank=True)
+    start_date = models.DateField(_("date de début"), null=True, blank=True)
+    end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    venue = models.CharField(_("lieu"), max_length=200, blank=True)
+    source_title = models.CharField(_("titre du document source"), max_length=300, blank=True)
+    source_language = models.CharField(_("langue du document source"), max_length=10, default="fr")
+    source_url = models.URLField(_("adresse du document source"), blank=True)
+    source_file = models.CharField(
+        _("fichier source"), max_length=200, blank=True, help_text=_("Chemin du texte source dans fixtures/source/.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("réunion")
+        verbose_name_plural = _("réunions")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("outcomes:meeting-detail", args=[self.slug])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("La date de fin précède la date de début.")})
+
+
+class Session(models.Model):
+    """A session of a meeting, or a sub-heading inside one (then `parent` is the session)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("réunion"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("session parente"),
+    )
+    order = models.PositiveIntegerField(_("ordre"), help_text=_("Position dans le document, pour toute la réunion."))
+    slug = models.SlugField(
+        _("identifiant"), max_length=80, help_text=_("Identifiant stable dans la réunion (ancres, échanges).")
+    )
+    title = models.CharField(_("titre"), max_length=400)
+    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Texte d'introduction, verbatim."))
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="session_order_unique_in_meeting"),
+            models.UniqueConstraint(fields=["meeting", "slug"], name="session_slug_unique_in_meeting"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"session-{self.slug}"
+
+    def clean(self):
+        if self.parent_id and self.parent.meeting_id != self.meeting_id:
+            raise ValidationError({"parent": _("La session parente appartient à une autre réunion.")})
+
+
+class EntryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, meeting__status=Status.PUBLISHED)
+
+
+class Entry(models.Model):
+    """One outcome stated in a meeting's final document.
+
+    A single model with a `kind` rather than one model per kind: every kind has the same shape (verbatim text,
+    place in the document, tags), and delegates browse, filter, search and export them together, which one
+    table serves with one query.
+    """
+
+    class Kind(models.TextChoices):
+        OBJECTIVE = "objective", _("Objectif")
+        EXPECTED_RESULT = "expected_result", _("Résultat attendu")
+        KEY_POINT = "key_point", _("Point souligné")
+        POLICY = "policy", _("Politique")
+        GOOD_PRACTICE = "good_practice", _("Bonne pratique")
+        CHALLENGE = "challenge", _("Défi")
+        RECOMMENDATION = "recommendation", _("Recommandation")
+        RESULT = "result", _("Résultat obtenu")
+        FEEDBACK = "feedback", _("Retour des participants")
+
+    reference = models.CharField(
+        _("référence"),
+        max_length=30,
+        unique=True,
+        editable=False,
+        help_text=_("Code stable pour citer l'entrée ; attribué à la création, jamais modifié."),
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="entries", verbose_name=_("réunion"))
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("session"),
+        help_text=_("La rubrique du document sous laquelle l'entrée figure."),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind)
+    order = models.PositiveIntegerField(_("ordre"), help_text=_("Position dans sa session."))
+    title = models.CharField(_("titre court"), max_length=200, blank=True)
+    text = models.TextField(_("texte"), help_text=_("Texte intégral, verbatim, en français."))
+    sub_points = models.JSONField(
+        _("sous-points"),
+        default=list,
+        blank=True,
+        help_text=_("Les parties numérotées « 1) … 2) … » du texte, verbatim."),
+    )
+    source_line = models.PositiveIntegerField(
+        _("ligne source"), null=True, blank=True, help_text=_("Ligne du texte source où commence l'entrée.")
+    )
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
+    countries = models.ManyToManyField(
+        Country, through="EntryCountry", blank=True, related_name="entries", verbose_name=_("pays")
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="entries", verbose_name=_("thèmes"))
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="entries", verbose_name=_("organisations")
+    )
+    # Kept up to date by a PostgreSQL trigger (see migration 0002); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "session__order", "order"]
+        verbose_name = _("entrée")
+        verbose_name_plural = _("entrées")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "order"], name="entry_order_unique_in_session"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["meeting", "kind"]),
+            models.Index(fields=["-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} · {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.meeting_id and self.session_id:
+            self.meeting_id = self.session.meeting_id
+        if not self.reference:
+            self.reference = self.next_reference(self.meeting)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("outcomes:entry-detail", args=[self.reference])
+
+    @property
+    def anchor(self):
+        return self.reference.lower()
+
+    @property
+    def heading_path(self):
+        """The headings above the entry in the document, outermost first."""
+        path, session = [], self.session
+        while session is not None:
+            path.insert(0, session.title)
+            session = session.parent
+        return path
+
+    @property
+    def lead_in(self):
+        """The text before the first numbered sub-point."""
+        if self.sub_points and self.sub_points[0] in self.text:
+            return re.sub(r"\s*1\)\s*$", "", self.text[: self.text.index(self.sub_points[0])])
+        return self.text
+
+    @property
+    def closing(self):
+        """The text after the last numbered sub-point, if any."""
+        if self.sub_points and self.sub_points[-1] in self.text:
+            return self.text[self.text.rindex(self.sub_points[-1]) + len(self.sub_points[-1]) :].strip()
+        return ""
+
+    def clean(self):
+        if self.session_id and self.meeting_id and self.session.meeting_id != self.meeting_id:
+            raise ValidationError({"session": _("La session appartient à une autre réunion.")})
+        if not isinstance(self.sub_points, list) or not all(isinstance(p, str) for p in self.sub_points):
+            raise ValidationError({"sub_points": _("Les sous-points sont une liste de textes.")})
+
+    @staticmethod
+    def next_reference(meeting):
+        """The next free code in the meeting: its code and a number never given before."""
+        taken = Entry.objects.filter(reference__startswith=f"{meeting.code}-").values_list("reference", flat=True)
+        numbers = [int(ref.rsplit("-", 1)[1]) for ref in taken if ref.rsplit("-", 1)[1].isdigit()]
+        return f"{meeting.code}-{max(numbers, default=0) + 1:03d}"
+
+
+class EntryCountry(models.Model):
+    """A country an entry is about, with the part it plays there."""
+
+    class Role(models.TextChoices):
+        IMPLEMENTING = "implementing", _("Pays qui met en œuvre ou présente")
+        PARTNER = "partner", _("Pays partenaire")
+        MENTIONED = "mentioned", _("Pays mentionné")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.MENTIONED)
+
+    class Meta:
+        ordering = ["entry", "role", "country__name_fr"]
+        verbose_name = _("pays de l'entrée")
+        verbose_name_plural = _("pays des entrées")
+        constraints = [models.UniqueConstraint(fields=["entry", "country"], name="entry_country_unique")]
+        indexes = [models.Index(fields=["country", "role"])]
+
+    def __str__(self):
+        return f"{self.country} ({self.get_role_display()})"
+
+
+class Speaker(models.Model):
+    """A person who spoke at a meeting, as the document names them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("réunion"))
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="speakers", verbose_name=_("session")
+    )
+    order = models.PositiveIntegerField(_("ordre"))
+    honorific = models.CharField(_("civilité"), max_length=20, blank=True)
+    name = models.CharField(_("nom"), max_length=200)
+    position = models.CharField(_("fonction"), max_length=300, blank=True)
+    institution = models.CharField(_("institution"), max_length=300, blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="speakers", verbose_name=_("pays")
+    )
+    role = models.CharField(_("rôle à la réunion"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        verbose_name = _("intervenant")
+        verbose_name_plural = _("intervenants")
+        constraints = [models.UniqueConstraint(fields=["meeting", "order"], name="speaker_order_unique_in_meeting")]
+
+    def __str__(self):
+        return " ".join(part for part in [self.honorific, self.name] if part)

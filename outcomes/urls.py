@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path("", views.Home.as_view(), name="home"),
+    path("meetings/<slug:slug>/", views.MeetingDetail.as_view(), name="meeting-detail"),
+    path("entries/<str:reference>/", views.EntryDetail.as_view(), name="entry-detail"),
+    path("countries/<str:code>/", views.CountryDetail.as_view(), name="country-detail"),
+    path("themes/<slug:slug>/", views.ThemeDetail.as_view(), name="theme-detail"),
+    path("organisations/<slug:slug>/", views.OrganisationDetail.as_view(), name="organisation-detail"),
+]

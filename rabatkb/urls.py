@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# French, the default language, lives at the root; English under /en/.
+urlpatterns += i18n_patterns(
+    path("", include("outcomes.urls")),
+    prefix_default_language=False,
+)

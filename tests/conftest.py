@@ -1,0 +1,66 @@
+import itertools
+
+import pytest
+
+from outcomes.models import Country, Entry, EntryCountry, Meeting, Session, Status, Theme
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture
+def make_meeting(db):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {
+            "slug": f"meeting-{n}",
+            "code": f"M{n}",
+            "title": f"Réunion {n}",
+            "status": Status.PUBLISHED,
+        }
+        return Meeting.objects.create(**{**fields, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def make_session(db, make_meeting):
+    def make(meeting=None, **overrides):
+        meeting = meeting or make_meeting()
+        n = next(_sequence)
+        fields = {"order": n, "slug": f"session-{n}", "title": f"Session {n}"}
+        return Session.objects.create(meeting=meeting, **{**fields, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def make_entry(db, make_session):
+    """An entry; `countries` takes codes or (code, role) pairs, `themes` Theme objects."""
+
+    def make(session=None, countries=(), themes=(), **overrides):
+        session = session or make_session()
+        n = next(_sequence)
+        fields = {
+            "kind": Entry.Kind.GOOD_PRACTICE,
+            "order": n,
+            "text": f"Texte de l'entrée {n}",
+            "status": Status.PUBLISHED,
+        }
+        entry = Entry.objects.create(session=session, **{**fields, **overrides})
+        for country in countries:
+            code, role = (country, EntryCountry.Role.MENTIONED) if isinstance(country, str) else country
+            EntryCountry.objects.create(entry=entry, country=Country.objects.get(code=code), role=role)
+        entry.themes.set(themes)
+        return entry
+
+    return make
+
+
+@pytest.fixture
+def make_theme(db):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {"slug": f"theme-{n}", "name_fr": f"Thème {n}", "name_en": f"Theme {n}"}
+        return Theme.objects.create(**{**fields, **overrides})
+
+    return make
