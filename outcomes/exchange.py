@@ -601,7 +601,7 @@ class ImportResult:
     def summary(self):
         parts = []
         for action in ("created", "updated", "removed"):
-            counts = [(model, n) for (act, model), n in self.changes.items() if act == action and n]
+            counts = [(model, self.changes[action, model]) for model in _LABELS if self.changes[action, model]]
             if counts:
                 listed = ", ".join(f"{n} {_LABELS[model][n > 1]}" for model, n in counts)
                 parts.append(f"{action} {listed}")
@@ -838,10 +838,11 @@ def dump_meeting(meeting):
     ):
         countries[entry_id].append({"code": code, "role": role})
     for tags, relation in ((themes, "themes"), (organisations, "organisations")):
-        through = getattr(Entry, relation).through
-        rows = through.objects.filter(entry__meeting=meeting).order_by("pk")
-        for entry_id, tag_slug in rows.values_list("entry_id", f"{relation.removesuffix('s')}__slug"):
-            tags[entry_id].append(tag_slug)
+        # By slug: Django's many-to-many `set()` does not keep the order it is given.
+        tag_slug = f"{relation.removesuffix('s')}__slug"
+        rows = getattr(Entry, relation).through.objects.filter(entry__meeting=meeting).order_by(tag_slug)
+        for entry_id, slug_ in rows.values_list("entry_id", tag_slug):
+            tags[entry_id].append(slug_)
     previous = meeting.previous_meeting.slug if meeting.previous_meeting_id else None
     return {
         "format": FORMAT,
@@ -951,8 +952,14 @@ def _is_short(value):
 
 
 def _represent_str(dumper, value):
-    style = "|" if "\n" in value else ">" if len(value) > _LONG else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    lines = value.split("\n")
+    if len(lines) > 1 and all(len(line) <= _LONG for line in lines):
+        style = "|"  # short lines: kept as they are
+    elif len(value) > _LONG or len(lines) > 1:
+        style = ">"  # long lines: folded at the width of the file
+    else:
+        style = None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
 
 
 def _represent_list(dumper, value):
@@ -966,6 +973,7 @@ def _represent_dict(dumper, value):
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(str, _represent_str)  # the choices of the models are str subclasses
 _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(dict, _represent_dict)
 
