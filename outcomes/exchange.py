@@ -97,6 +97,7 @@ class Invalid(ValueError):
 
 
 REQUIRED = object()
+NO_SOURCE = {"source_title": "", "source_language": "fr", "source_url": "", "source_file": ""}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
@@ -253,6 +254,7 @@ class Validator:
         self.session_slugs = {}  # slug -> place, in the order of the file
         self.references = {}  # reference -> place
         self.meeting_slug = self.meeting_code = None
+        self.source_lines = None  # how many lines the meeting's source file has
 
     def problem(self, place, message):
         self.problems.append(f"{place}: {message}")
@@ -305,8 +307,11 @@ class Validator:
 
     def source_file(self, value):
         value = text(Meeting, "source_file")(value)
-        if value and (Path(value).name != value or not (Path(settings.SOURCE_DOCUMENTS_DIR) / value).is_file()):
+        path = Path(settings.SOURCE_DOCUMENTS_DIR) / value
+        if value and (Path(value).name != value or not path.is_file()):
             raise Invalid(f"no file {value!r} in fixtures/source/")
+        if value:
+            self.source_lines = len(path.read_text(encoding="utf-8").splitlines())
         return value
 
     # The sections of the file.
@@ -419,7 +424,7 @@ class Validator:
             "start_date": item.value("start_date", date, default=None),
             "end_date": item.value("end_date", date, default=None),
             "venue": item.value("venue", text(Meeting, "venue"), default=""),
-            **(item.get("source", self.source, default={}) or self.source({}, _at(place, "source"))),
+            **(item.get("source", self.source, default=NO_SOURCE) or NO_SOURCE),
         }
         item.done()
         if meeting["start_date"] and meeting["end_date"] and meeting["end_date"] < meeting["start_date"]:
@@ -515,7 +520,7 @@ class Validator:
             "title": item.value("title", text(Entry, "title"), default=""),
             "text": item.value("text", text(Entry, "text")),
             "sub_points": item.value("sub_points", text_list, default=[]),
-            "source_line": item.value("source_line", number(minimum=1), default=None),
+            "source_line": item.value("source_line", self.source_line, default=None),
             "countries": item.get("countries", self.entry_countries, default=[]),
             "themes": item.get(
                 "themes", lambda value, at: self.unique_slugs(value, at, self.theme_slugs, "theme"), default=[]
@@ -527,7 +532,16 @@ class Validator:
             ),
         }
         item.done()
+        for index, sub_point in enumerate(entry["sub_points"] or []):
+            if entry["text"] and sub_point not in entry["text"]:
+                self.problem(_at(_at(place, "sub_points"), index), "not found verbatim in the text")
         return entry
+
+    def source_line(self, value):
+        value = number(minimum=1)(value)
+        if value and self.source_lines is not None and value > self.source_lines:
+            raise Invalid(f"the source file has only {self.source_lines} lines")
+        return value
 
     def reference(self, value, place):
         if value is None:

@@ -436,6 +436,16 @@ INVALID = {
         change((*PRACTICE, "sub_points"), ["un", 2]),
         "sessions[3].entries[0].sub_points: expected a list of non-empty texts",
     ),
+    "sub-point not in the text": (
+        change((*PRACTICE, "sub_points", 1), "l'échange avec Frontex."),
+        "sessions[3].entries[0].sub_points[1]: not found verbatim in the text",
+    ),
+    "line beyond the source": (
+        change((*ENTRY, "source_line"), 10_000),
+        "sessions[1].entries[0].source_line: the source file has only 594 lines",
+    ),
+    "invalid code": (change(("meeting", "code"), "ex"), "meeting.code: invalid code 'ex' (capital letters and digits)"),
+    "missing meeting": (change(("meeting",), DELETE), "meeting: missing"),
     "too long": (change(("meeting", "code"), "A" * 13), "meeting.code: longer than 12 characters"),
     "not a mapping": (change(("sessions", 2), "bonnes-pratiques"), "sessions[2]: expected a mapping, got text"),
     "wrong format": (change(("format",), "rabatkb"), "format: expected 'rabatkb-meeting', got 'rabatkb'"),
