@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from django.conf import settings
@@ -651,17 +652,19 @@ def import_vocabulary(data, *, dry_run=False):
 
 
 def _upsert(model, existing, lookup, values, changes):
-    """Create the row, or save the changed values of the existing one (untouched when nothing changed)."""
+    """Create the row, or save the changed values of the existing one (untouched when nothing changed).
+
+    Returns the row and whether an existing row was updated."""
     if existing is None:
         changes["created", model] += 1
-        return model.objects.create(**lookup, **values)
+        return model.objects.create(**lookup, **values), False
     changed = {name: value for name, value in values.items() if getattr(existing, name) != value}
     if changed:
         for name, value in changed.items():
             setattr(existing, name, value)
         existing.save()
         changes["updated", model] += 1
-    return existing
+    return existing, bool(changed)
 
 
 def _write_vocabulary(plan, changes):
@@ -680,10 +683,10 @@ def _write_meeting(data, changes):
         else None
     )
     existing = Meeting.objects.filter(slug=data["slug"]).first()
-    meeting = _upsert(Meeting, existing, {"slug": data["slug"]}, values, changes)
+    meeting, changed = _upsert(Meeting, existing, {"slug": data["slug"]}, values, changes)
     if set(meeting.co_chairs.values_list("code", flat=True)) != set(data["co_chairs"]):
         meeting.co_chairs.set(data["co_chairs"])
-        if existing and not changes["updated", Meeting]:
+        if existing and not changed:
             meeting.save(update_fields=["updated_at"])
             changes["updated", Meeting] += 1
     return meeting
@@ -711,36 +714,49 @@ def _write_sessions(meeting, items, changes):
             "introduction": item["introduction"],
         }
         lookup = {"meeting": meeting, "slug": item["slug"]}
-        sessions[item["slug"]] = _upsert(Session, existing.get(item["slug"]), lookup, values, changes)
+        sessions[item["slug"]], _ = _upsert(Session, existing.get(item["slug"]), lookup, values, changes)
     return sessions
+
+
+class _Target(NamedTuple):
+    """Where an entry of the file goes, and the existing entry it updates (None for a new one)."""
+
+    session: Session
+    order: int
+    data: dict
+    entry: Entry | None
+
+    @property
+    def moves(self):
+        return self.entry is not None and (self.entry.session_id, self.entry.order) != (self.session.pk, self.order)
+
+    @property
+    def needs_a_reference(self):
+        return self.entry is None and not self.data["reference"]
 
 
 def _write_entries(meeting, sessions, items, changes):
     """Create or update the entries of the file, then remove the meeting's entries the file no longer lists."""
     targets = _match_entries(meeting, sessions, items)
-    kept = {entry.pk for _, _, _, entry in targets if entry}
-    moving = [
-        entry.pk
-        for session, order, _, entry in targets
-        if entry and (entry.session_id, entry.order) != (session.pk, order)
-    ]
+    kept = {target.entry.pk for target in targets if target.entry}
+    moving = [target.entry.pk for target in targets if target.moves]
     moving += meeting.entries.exclude(pk__in=kept).values_list("pk", flat=True)
-    _move_out_of_the_way(Entry.objects.filter(pk__in=moving), [order for _, order, _, _ in targets])
+    _move_out_of_the_way(Entry.objects.filter(pk__in=moving), [target.order for target in targets])
 
     tags = _entry_tags(meeting)
     theme_ids = dict(Theme.objects.values_list("slug", "pk"))
     organisation_ids = dict(Organisation.objects.values_list("slug", "pk"))
     # New entries without a reference last, so that Entry.next_reference sees every reference the file gives.
-    for session, order, item, existing in sorted(targets, key=lambda target: not (target[2]["reference"] or target[3])):
+    for target in sorted(targets, key=lambda target: target.needs_a_reference):
+        item = target.data
         values = {
             "meeting_id": meeting.pk,
-            "session_id": session.pk,
-            "order": order,
+            "session_id": target.session.pk,
+            "order": target.order,
             **{name: item[name] for name in ("kind", "status", "title", "text", "sub_points", "source_line")},
         }
-        updated_before = changes["updated", Entry]
-        lookup = {"reference": item["reference"]} if item["reference"] and not existing else {}
-        entry = _upsert(Entry, existing, lookup, values, changes)
+        lookup = {"reference": item["reference"]} if item["reference"] and not target.entry else {}
+        entry, changed = _upsert(Entry, target.entry, lookup, values, changes)
         kept.add(entry.pk)
         retagged = _write_tags(
             entry,
@@ -749,7 +765,7 @@ def _write_entries(meeting, sessions, items, changes):
             {theme_ids[slug_] for slug_ in item["themes"]},
             {organisation_ids[slug_] for slug_ in item["organisations"]},
         )
-        if retagged and existing and changes["updated", Entry] == updated_before:
+        if retagged and target.entry and not changed:
             entry.save(update_fields=["updated_at"])  # a change of tags is a change of the entry
             changes["updated", Entry] += 1
     _, removed = meeting.entries.exclude(pk__in=kept).delete()
@@ -757,7 +773,7 @@ def _write_entries(meeting, sessions, items, changes):
 
 
 def _match_entries(meeting, sessions, items):
-    """The entries of the file as (session, order, data, existing entry or None), in the order of the file.
+    """The entries of the file as targets, in the order of the file.
 
     An entry is found by its reference; one without a reference is the meeting's entry with the same text that
     no reference of the file claims, so that importing a file twice never creates its entries twice.
@@ -774,7 +790,7 @@ def _match_entries(meeting, sessions, items):
                 existing = by_reference.get(item["reference"])
             else:
                 existing = by_text[item["text"]].pop(0) if by_text[item["text"]] else None
-            targets.append((sessions[session_item["slug"]], order, item, existing))
+            targets.append(_Target(sessions[session_item["slug"]], order, item, existing))
     return targets
 
 

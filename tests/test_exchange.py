@@ -241,6 +241,27 @@ def test_a_new_version_of_the_file_reorders_moves_adds_and_removes(sample):
     assert import_meeting(data).summary() == "nothing changed"
 
 
+def test_changed_values_update_the_rows_in_place(sample):
+    meeting = import_meeting(sample).meeting
+    theme, entry = Theme.objects.get(slug="information-sharing"), Entry.objects.get(reference="EX-001")
+    data = copy.deepcopy(sample)
+    data["themes"][0]["name_en"] = "Sharing information"
+    data["organisations"][0]["country"] = "PL"
+    data["meeting"]["co_chairs"] = ["ES", "MA", "SN"]
+    data["sessions"][1]["entries"][0]["themes"] = ["information-sharing"]  # only the tags of EX-001 change
+
+    result = import_meeting(data)
+
+    assert result.summary() == "updated 1 theme, 1 organisation, 1 meeting, 1 entry"
+    assert Theme.objects.get(pk=theme.pk).name_en == "Sharing information"
+    assert Organisation.objects.get(slug="frontex").country_id == "PL"
+    assert Meeting.objects.get(pk=meeting.pk).updated_at > meeting.updated_at
+    assert sorted(meeting.co_chairs.values_list("code", flat=True)) == ["ES", "MA", "SN"]
+    updated = Entry.objects.get(pk=entry.pk)
+    assert list(updated.themes.values_list("slug", flat=True)) == ["information-sharing"]
+    assert updated.updated_at > entry.updated_at
+
+
 def test_entries_the_file_no_longer_lists_are_removed_and_unchanged_ones_keep_their_timestamp(sample):
     import_meeting(sample)
     kept = Entry.objects.get(reference="EX-001")
