@@ -6,83 +6,21 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 
-from outcomes.models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
+from outcomes.models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SOURCE = FIXTURES / "source" / "document-final-gestion-des-frontieres.txt"
-MEETING_FILE = FIXTURES / "meetings" / "gestion-des-frontieres.yaml"
 SLUG = "reunion-thematique-gestion-des-frontieres"
 # Lines of the PDF text that are not the document's prose: footnote URLs, the running page header, a page number.
 NOT_PROSE = re.compile(r"^\s*(https?://\S+|Document final : .*|\d+)\s*$")
 
 
-def read(path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def load_with_models():
-    """The fixture files written straight through the models, until the `load_fixtures` command exists."""
-    for theme in read(FIXTURES / "themes.yaml")["themes"]:
-        Theme.objects.update_or_create(slug=theme.pop("slug"), defaults=theme)
-    for organisation in read(FIXTURES / "organisations.yaml")["organisations"]:
-        country = organisation.pop("country")
-        Organisation.objects.update_or_create(
-            slug=organisation.pop("slug"), defaults={**organisation, "country_id": country}
-        )
-    document = read(MEETING_FILE)
-    fields = dict(document["meeting"])
-    co_chairs, source = fields.pop("co_chairs"), fields.pop("source")
-    fields.pop("previous_meeting")
-    meeting = Meeting.objects.create(
-        **fields,
-        source_title=source["title"],
-        source_language=source["language"],
-        source_url=source["url"],
-        source_file=source["file"],
-    )
-    meeting.co_chairs.set(co_chairs)
-    sessions = {}
-    for order, session in enumerate(document["sessions"], 1):
-        sessions[session["slug"]] = Session.objects.create(
-            meeting=meeting,
-            order=order,
-            slug=session["slug"],
-            title=session["title"],
-            introduction=session["introduction"],
-            parent=sessions.get(session["parent"]),
-        )
-        for position, item in enumerate(session["entries"], 1):
-            entry = Entry.objects.create(
-                meeting=meeting,
-                session=sessions[session["slug"]],
-                order=position,
-                **{key: item[key] for key in ("reference", "kind", "status", "title", "text", "sub_points")},
-                source_line=item["source_line"],
-            )
-            for tag in item["countries"]:
-                EntryCountry.objects.create(entry=entry, country_id=tag["code"], role=tag["role"])
-            entry.themes.set(Theme.objects.filter(slug__in=item["themes"]))
-            entry.organisations.set(Organisation.objects.filter(slug__in=item["organisations"]))
-    for order, speaker in enumerate(document["speakers"], 1):
-        Speaker.objects.create(
-            meeting=meeting,
-            order=order,
-            session=sessions.get(speaker["session"]),
-            **{key: speaker[key] for key in ("honorific", "name", "position", "institution", "role")},
-            country_id=speaker["country"],
-        )
-
-
 @pytest.fixture
 def meeting(db):
-    if "load_fixtures" in get_commands():
-        call_command("load_fixtures", stdout=io.StringIO())
-    else:
-        load_with_models()
+    call_command("load_fixtures", stdout=io.StringIO())
     return Meeting.objects.get(slug=SLUG)
 
 
@@ -315,3 +253,20 @@ def test_opening_ceremony_speakers(meeting):
     assert [s.country_id for s in speakers] == ["ES", "MA", None]
     assert {s.session.slug for s in speakers} == {"ceremonie-ouverture"}
     assert Country.objects.filter(speakers__isnull=False).count() == 2
+
+
+def test_loading_the_fixtures_again_changes_nothing(meeting, entries):
+    def snapshot():
+        return (
+            list(meeting.sessions.values_list("order", "slug", "title", "parent__slug", "introduction")),
+            list(meeting.entries.values_list("reference", "session__slug", "order", "kind", "text", "source_line")),
+            sorted(EntryCountry.objects.values_list("entry__reference", "country_id", "role")),
+            sorted(Entry.themes.through.objects.values_list("entry__reference", "theme__slug")),
+            sorted(Entry.organisations.through.objects.values_list("entry__reference", "organisation__slug")),
+            list(meeting.speakers.values_list("order", "name", "country_id")),
+        )
+
+    before = snapshot()
+    call_command("load_fixtures", stdout=io.StringIO())
+    assert snapshot() == before
+    assert (Meeting.objects.count(), Theme.objects.count(), Organisation.objects.count()) == (1, 24, 17)

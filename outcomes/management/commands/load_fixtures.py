@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--dir",
+            dest="directory",
             default=settings.BASE_DIR / "fixtures",
             type=Path,
             help="the fixtures directory (default: %(default)s)",
