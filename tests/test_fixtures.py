@@ -224,14 +224,18 @@ def test_spain_senegal_partnership_entries_carry_both_countries(meeting, entries
 
 
 def test_entries_are_tagged_with_the_organisations_they_name(entries):
-    for organisation in Organisation.objects.exclude(acronym=""):
-        naming = {
-            entry.reference for entry in entries if re.search(rf"\b{re.escape(organisation.acronym)}\b", entry.text)
-        }
+    def names(entry, organisation):
+        if organisation.acronym:
+            return re.search(rf"\b{re.escape(organisation.acronym)}\b", entry.text)
+        return organisation.name.lower() in entry.text.lower()
+
+    for organisation in Organisation.objects.all():
+        naming = {entry.reference for entry in entries if names(entry, organisation)}
         tagged = {entry.reference for entry in entries if organisation in entry.organisations.all()}
         if organisation.slug == "eci-niger":
             naming -= {"GF-016"}  # the Spanish policy's "équipes conjointes d’investigation (ECI)" are not Niger's
         assert naming <= tagged, organisation.slug
+    assert {o.slug for o in Organisation.objects.filter(entries__isnull=True)} == {"commission-europeenne"}
     assert Organisation.objects.get(slug="ncm").country_id == "GM"
     assert Organisation.objects.get(slug="badr").country_id == "MA"
     regional = by_reference(entries)["GF-035"]  # « CCPAO, CEDEAO, CEMAC, WAPIS, etc. »
