@@ -97,7 +97,7 @@ def test_sessions_follow_the_headings_of_the_document(meeting):
     ]
     parents = {session.slug: session.parent.slug for session in sessions if session.parent}
     assert parents["objectifs"] == parents["resultats-attendus"] == "introduction"
-    assert parents["eci-niger"] == "cooperation-frontaliere"
+    assert parents["eci-niger"] == "echange-informations-operationnelles"
     assert parents["poc-defis"] == "partenariat-operationnel-conjoint"
     assert parents["partenariat-operationnel-conjoint"] == "cooperation-espagne-senegal"
     assert parents["prochaines-etapes"] == "enjeux-avenir"
