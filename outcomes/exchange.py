@@ -97,6 +97,7 @@ class Invalid(ValueError):
 
 
 REQUIRED = object()
+NO_SOURCE = {"source_title": "", "source_language": "fr", "source_url": "", "source_file": ""}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
@@ -253,6 +254,7 @@ class Validator:
         self.session_slugs = {}  # slug -> place, in the order of the file
         self.references = {}  # reference -> place
         self.meeting_slug = self.meeting_code = None
+        self.source_lines = None  # how many lines the meeting's source file has
 
     def problem(self, place, message):
         self.problems.append(f"{place}: {message}")
@@ -305,8 +307,11 @@ class Validator:
 
     def source_file(self, value):
         value = text(Meeting, "source_file")(value)
-        if value and (Path(value).name != value or not (Path(settings.SOURCE_DOCUMENTS_DIR) / value).is_file()):
+        path = Path(settings.SOURCE_DOCUMENTS_DIR) / value
+        if value and (Path(value).name != value or not path.is_file()):
             raise Invalid(f"no file {value!r} in fixtures/source/")
+        if value:
+            self.source_lines = len(path.read_text(encoding="utf-8").splitlines())
         return value
 
     # The sections of the file.
@@ -419,7 +424,7 @@ class Validator:
             "start_date": item.value("start_date", date, default=None),
             "end_date": item.value("end_date", date, default=None),
             "venue": item.value("venue", text(Meeting, "venue"), default=""),
-            **(item.get("source", self.source, default={}) or self.source({}, _at(place, "source"))),
+            **(item.get("source", self.source, default=NO_SOURCE) or NO_SOURCE),
         }
         item.done()
         if meeting["start_date"] and meeting["end_date"] and meeting["end_date"] < meeting["start_date"]:
@@ -515,7 +520,7 @@ class Validator:
             "title": item.value("title", text(Entry, "title"), default=""),
             "text": item.value("text", text(Entry, "text")),
             "sub_points": item.value("sub_points", text_list, default=[]),
-            "source_line": item.value("source_line", number(minimum=1), default=None),
+            "source_line": item.value("source_line", self.source_line, default=None),
             "countries": item.get("countries", self.entry_countries, default=[]),
             "themes": item.get(
                 "themes", lambda value, at: self.unique_slugs(value, at, self.theme_slugs, "theme"), default=[]
@@ -527,7 +532,16 @@ class Validator:
             ),
         }
         item.done()
+        for index, sub_point in enumerate(entry["sub_points"] or []):
+            if entry["text"] and sub_point not in entry["text"]:
+                self.problem(_at(_at(place, "sub_points"), index), "not found verbatim in the text")
         return entry
+
+    def source_line(self, value):
+        value = number(minimum=1)(value)
+        if value and self.source_lines is not None and value > self.source_lines:
+            raise Invalid(f"the source file has only {self.source_lines} lines")
+        return value
 
     def reference(self, value, place):
         if value is None:
@@ -601,7 +615,7 @@ class ImportResult:
     def summary(self):
         parts = []
         for action in ("created", "updated", "removed"):
-            counts = [(model, n) for (act, model), n in self.changes.items() if act == action and n]
+            counts = [(model, self.changes[action, model]) for model in _LABELS if self.changes[action, model]]
             if counts:
                 listed = ", ".join(f"{n} {_LABELS[model][n > 1]}" for model, n in counts)
                 parts.append(f"{action} {listed}")
@@ -838,10 +852,11 @@ def dump_meeting(meeting):
     ):
         countries[entry_id].append({"code": code, "role": role})
     for tags, relation in ((themes, "themes"), (organisations, "organisations")):
-        through = getattr(Entry, relation).through
-        rows = through.objects.filter(entry__meeting=meeting).order_by("pk")
-        for entry_id, tag_slug in rows.values_list("entry_id", f"{relation.removesuffix('s')}__slug"):
-            tags[entry_id].append(tag_slug)
+        # By slug: Django's many-to-many `set()` does not keep the order it is given.
+        tag_slug = f"{relation.removesuffix('s')}__slug"
+        rows = getattr(Entry, relation).through.objects.filter(entry__meeting=meeting).order_by(tag_slug)
+        for entry_id, slug_ in rows.values_list("entry_id", tag_slug):
+            tags[entry_id].append(slug_)
     previous = meeting.previous_meeting.slug if meeting.previous_meeting_id else None
     return {
         "format": FORMAT,
@@ -951,8 +966,14 @@ def _is_short(value):
 
 
 def _represent_str(dumper, value):
-    style = "|" if "\n" in value else ">" if len(value) > _LONG else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    lines = value.split("\n")
+    if len(lines) > 1 and all(len(line) <= _LONG for line in lines):
+        style = "|"  # short lines: kept as they are
+    elif len(value) > _LONG or len(lines) > 1:
+        style = ">"  # long lines: folded at the width of the file
+    else:
+        style = None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
 
 
 def _represent_list(dumper, value):
@@ -966,6 +987,7 @@ def _represent_dict(dumper, value):
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(str, _represent_str)  # the choices of the models are str subclasses
 _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(dict, _represent_dict)
 
