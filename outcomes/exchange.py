@@ -70,7 +70,7 @@ _Loader.add_implicit_resolver(
 def parse_yaml(text):
     """The data of a YAML text; invalid YAML raises an ExchangeError giving the line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 — _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -491,6 +491,29 @@ def test_an_invalid_file_is_refused_with_the_place_of_the_problem_and_nothing_is
     assert snapshot("reunion-exemple") == before
 
 
+def every_place(data, path=()):
+    """The paths of every key and item of the data, nested ones included."""
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
+    for key, value in items:
+        yield (*path, key)
+        yield from every_place(value, (*path, key))
+
+
+def test_an_odd_value_anywhere_gives_problems_never_a_crash(sample):
+    """Null, a number, a list or a text in place of any value: refused with problems, or imported."""
+    import_meeting(sample)
+    before = snapshot("reunion-exemple")
+    for path in every_place(sample):
+        for odd in (None, 7, [], "x"):
+            data = copy.deepcopy(sample)
+            change(path, odd)(data)
+            try:
+                import_meeting(data, dry_run=True)
+            except ExchangeError as error:
+                assert error.problems
+    assert snapshot("reunion-exemple") == before  # dry runs all
+
+
 def test_references_of_another_meeting_and_its_code_are_refused(sample, make_entry, make_session, make_meeting):
     other = make_meeting(slug="autre", code="AU")
     make_entry(session=make_session(meeting=other), reference="EX-001")
