@@ -67,10 +67,10 @@ _Loader.add_implicit_resolver(
 )
 
 
-def parse_yaml(text):
+def parse_yaml(content):
     """The data of a YAML text; invalid YAML raises an ExchangeError giving the line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+        return yaml.load(content, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -81,12 +81,12 @@ def parse_yaml(text):
 def read_yaml(path):
     """The data of a YAML file; a missing, unreadable or invalid file raises an ExchangeError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        content = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ExchangeError(["the file is not UTF-8 text"]) from None
     except OSError as error:
         raise ExchangeError([f"cannot read the file: {error.strerror}"]) from None
-    return parse_yaml(text)
+    return parse_yaml(content)
 
 
 # Checking values -------------------------------------------------------------------------------------------------
