@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.template.response import TemplateResponse
@@ -302,7 +302,9 @@ class EntryAdmin(HistoryAdmin):
             for entry in entries:
                 entry.themes.add(theme)
         message = ngettext(
-            "Thème « %(theme)s » ajouté à %(count)d entrée.", "Thème « %(theme)s » ajouté à %(count)d entrées.", len(entries)
+            "Thème « %(theme)s » ajouté à %(count)d entrée.",
+            "Thème « %(theme)s » ajouté à %(count)d entrées.",
+            len(entries),
         )
         self.message_user(request, message % {"theme": theme, "count": len(entries)}, messages.SUCCESS)
 
@@ -331,7 +333,9 @@ class EntryAdmin(HistoryAdmin):
             changed,
         )
         role_label = EntryCountry.Role(role).label
-        self.message_user(request, message % {"country": country, "role": role_label, "count": changed}, messages.SUCCESS)
+        self.message_user(
+            request, message % {"country": country, "role": role_label, "count": changed}, messages.SUCCESS
+        )
 
     def tag_form_response(self, request, queryset, form, title):
         context = {

@@ -82,7 +82,9 @@ class Command(BaseCommand):
             password = getpass.getpass("Password: ")
             again = getpass.getpass("Password (again): ")
         except (EOFError, KeyboardInterrupt) as error:
-            raise CommandError(f"No password given (no terminal? use --password-from-env and {PASSWORD_ENV}).") from error
+            raise CommandError(
+                f"No password given (no terminal? use --password-from-env and {PASSWORD_ENV})."
+            ) from error
         if password != again:
             raise CommandError("The two passwords differ.")
         if not password:
