@@ -63,23 +63,25 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
             taken[order] = form
 
     def save_existing_objects(self, commit=True):
-        if commit:
-            deleted = [form.instance for form in self.initial_forms if self._should_delete_form(form)]
-            moved = [
-                form.instance.pk
-                for form in self.initial_forms
-                if "order" in form.changed_data and not self._should_delete_form(form)
-            ]
-            # Delete first and park moved rows past the end, so a swap never meets the unique constraint midway.
-            for obj in deleted:
-                self.deleted_objects.append(obj)
-                self.delete_existing(obj, commit=True)
-            if moved:
-                siblings = self.model.objects.filter(**{self.fk.name: self.instance})
-                top = siblings.aggregate(top=Max("order"))["top"] or 0
-                for offset, pk in enumerate(moved, start=1):
-                    siblings.filter(pk=pk).update(order=top + offset)
-        return super().save_existing_objects(commit)
+        if not commit:
+            return super().save_existing_objects(commit)
+        deleted = [form.instance for form in self.initial_forms if self._should_delete_form(form)]
+        moved = [
+            form.instance.pk
+            for form in self.initial_forms
+            if "order" in form.changed_data and not self._should_delete_form(form)
+        ]
+        # Delete first and park moved rows past the end, so a swap never meets the unique constraint midway.
+        for obj in deleted:
+            self.delete_existing(obj, commit=True)
+        if moved:
+            siblings = self.model.objects.filter(**{self.fk.name: self.instance})
+            top = siblings.aggregate(top=Max("order"))["top"] or 0
+            for offset, pk in enumerate(moved, start=1):
+                siblings.filter(pk=pk).update(order=top + offset)
+        saved = super().save_existing_objects(commit)  # skips the rows deleted above
+        self.deleted_objects = deleted + self.deleted_objects
+        return saved
 
 
 # Tags --------------------------------------------------------------------------------------------------------------
@@ -317,10 +319,10 @@ class EntryAdmin(HistoryAdmin):
         changed = 0
         with transaction.atomic():
             existing = {tag.entry_id: tag for tag in EntryCountry.objects.filter(entry__in=queryset, country=country)}
-            for entry in queryset.only("pk"):
-                tag = existing.get(entry.pk)
+            for entry_id in queryset.values_list("pk", flat=True):
+                tag = existing.get(entry_id)
                 if tag is None:
-                    EntryCountry.objects.create(entry=entry, country=country, role=role)
+                    EntryCountry.objects.create(entry_id=entry_id, country=country, role=role)
                 elif tag.role != role:
                     tag.role = role
                     tag.save(update_fields=["role"])
