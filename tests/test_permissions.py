@@ -220,13 +220,31 @@ def test_posts_without_csrf_token_are_refused(world, superuser):
     assert snapshot() == before
 
 
+@pytest.fixture
+def axes(settings):
+    """django-axes on, as in production (the test settings turn it off for client.login)."""
+    settings.AXES_ENABLED = True
+
+
+def test_axes_guards_every_login_in_production_settings(settings):
+    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert (settings.AXES_FAILURE_LIMIT, settings.AXES_LOCKOUT_PARAMETERS) == (5, [["username", "ip_address"]])
+    assert settings.AXES_RESET_ON_SUCCESS
+
+
+def test_the_test_client_can_still_log_in_with_a_password(client, secretariat_user):
+    assert client.login(username="secretariat", password=PASSWORD)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
 def login(client, username, password, ip="10.0.0.1"):
     return client.post(
         reverse("admin:login"), {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=ip
     )
 
 
-def test_five_failed_logins_lock_the_account_out_even_with_the_right_password(client, secretariat_user):
+def test_five_failed_logins_lock_the_account_out_even_with_the_right_password(client, secretariat_user, axes):
     for _attempt in range(4):
         assert login(client, "secretariat", "wrong").status_code == 200  # the form again, with an error
     assert login(client, "secretariat", "wrong").status_code == 429  # the fifth failure locks
@@ -237,7 +255,7 @@ def test_five_failed_logins_lock_the_account_out_even_with_the_right_password(cl
     assert login(Client(), "secretariat", PASSWORD, ip="10.0.0.2").status_code == 302
 
 
-def test_a_successful_login_resets_the_failure_count(client, secretariat_user):
+def test_a_successful_login_resets_the_failure_count(client, secretariat_user, axes):
     for _attempt in range(4):
         login(client, "secretariat", "wrong")
     assert login(client, "secretariat", PASSWORD).status_code == 302
@@ -247,8 +265,8 @@ def test_a_successful_login_resets_the_failure_count(client, secretariat_user):
     assert login(client, "secretariat", PASSWORD).status_code == 302
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
-def test_behind_a_proxy_failed_logins_are_counted_per_client_address(client, secretariat_user):
+def test_behind_a_proxy_failed_logins_are_counted_per_client_address(client, secretariat_user, axes, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
     for _attempt in range(5):
         client.post(
             reverse("admin:login"),
@@ -352,3 +370,17 @@ def test_create_secretariat_account_refuses_a_missing_environment_password(db, m
     with pytest.raises(CommandError, match="RABATKB_ACCOUNT_PASSWORD"):
         call_command("create_secretariat_account", "fatou", "--password-from-env")
     assert not User.objects.filter(username="fatou").exists()
+
+
+def test_the_client_address_behind_proxies_ignores_what_the_client_wrote(rf, settings):
+    from rabatkb.client_ip import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "127.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "198.51.100.7"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "6.6.6.6"
+    settings.TRUSTED_PROXY_COUNT = 3  # fewer addresses than proxies: the header is not to be trusted
+    assert client_ip(request) == "127.0.0.1"
