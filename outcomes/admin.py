@@ -3,11 +3,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -195,7 +198,7 @@ class AddCountryForm(forms.Form):
 
 @admin.register(Entry)
 class EntryAdmin(HistoryAdmin):
-    list_display = ["reference", "kind", "meeting", "session", "status", "country_list", "theme_list"]
+    list_display = ["reference", "kind", "meeting_code", "session", "status", "country_list", "theme_list"]
     list_filter = [
         "kind",
         "status",
@@ -250,6 +253,10 @@ class EntryAdmin(HistoryAdmin):
                 super().__init__(*args, **kwargs)
 
         return RevertForm
+
+    @admin.display(description=_("réunion"), ordering="meeting__code")
+    def meeting_code(self, entry):
+        return format_html('<span title="{}">{}</span>', entry.meeting.title, entry.meeting.code)
 
     @admin.display(description=_("pays"))
     def country_list(self, entry):
@@ -384,7 +391,17 @@ class HistoryLogAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("objet"))
     def object_label(self, record):
-        return str(record.instance)
+        """The object as it was, linked to its history page (where it can be restored, even after deletion)."""
+        model = record.instance_type
+        if model is EntryCountry:
+            label = f"{record.country_id} ({record.get_role_display()}) · #{record.entry_id}"
+        else:
+            label = str(record.history_object)  # built from the record itself, no query
+        try:
+            url = reverse(f"admin:outcomes_{model._meta.model_name}_history", args=[quote(record.history_object.pk)])
+        except NoReverseMatch:  # speakers have no admin page of their own: they are edited with their meeting
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
 
 
 for _model in [Meeting, Session, Entry, EntryCountry, Speaker, Theme, Organisation]:

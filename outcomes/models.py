@@ -57,7 +57,7 @@ class Theme(LocalisedNameMixin, models.Model):
     description_fr = models.TextField(_("description (français)"), blank=True)
     description_en = models.TextField(_("description (anglais)"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("version de thème"), verbose_name_plural=_("journal · thèmes"))
 
     class Meta:
         ordering = ["name_fr"]
@@ -101,7 +101,9 @@ class Organisation(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("version d'organisation"), verbose_name_plural=_("journal · organisations")
+    )
 
     class Meta:
         ordering = ["acronym", "name"]
@@ -180,7 +182,12 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=["co_chairs"])
+    history = HistoricalRecords(
+        verbose_name=_("version de réunion"),
+        verbose_name_plural=_("journal · réunions"),
+        excluded_fields=["updated_at"],
+        m2m_fields=["co_chairs"],
+    )
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -217,7 +224,7 @@ class Session(models.Model):
     title = models.CharField(_("titre"), max_length=400)
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Texte d'introduction, verbatim."))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("version de session"), verbose_name_plural=_("journal · sessions"))
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -310,7 +317,12 @@ class Entry(models.Model):
 
     objects = EntryQuerySet.as_manager()
     # Theme and organisation tags are recorded with the entry; country tags by EntryCountry's own history.
-    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"], m2m_fields=["themes", "organisations"])
+    history = HistoricalRecords(
+        verbose_name=_("version d'entrée"),
+        verbose_name_plural=_("journal · entrées"),
+        excluded_fields=["search_vector", "updated_at"],
+        m2m_fields=["themes", "organisations"],
+    )
 
     class Meta:
         ordering = ["meeting", "session__order", "order"]
@@ -392,7 +404,9 @@ class EntryCountry(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags")
     role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.MENTIONED)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("version de pays d'entrée"), verbose_name_plural=_("journal · pays des entrées")
+    )
 
     class Meta:
         ordering = ["entry", "role", "country__name_fr"]
@@ -422,7 +436,9 @@ class Speaker(models.Model):
     )
     role = models.CharField(_("rôle à la réunion"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("version d'intervenant"), verbose_name_plural=_("journal · intervenants")
+    )
 
     class Meta:
         ordering = ["meeting", "order"]

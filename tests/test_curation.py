@@ -317,3 +317,22 @@ def test_edit_link_on_public_pages_only_for_staff_who_may_change(client, make_en
     assert edit_url in client.get(entry.get_absolute_url()).content.decode()
     meeting_edit_url = reverse("admin:outcomes_meeting_change", args=[entry.meeting.pk])
     assert meeting_edit_url in client.get(entry.meeting.get_absolute_url()).content.decode()
+
+
+def test_the_change_log_lists_every_change_in_constant_queries(curator, make_entry):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = curator.get(reverse("admin:outcomes_historicalentry_changelist"))
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    entry = make_entry()
+    few, page = count_queries()
+    assert reverse("admin:outcomes_entry_history", args=[entry.pk]) in page
+    for _ in range(6):
+        make_entry(countries=["SN"])
+    assert count_queries()[0] == few
+    with CaptureQueriesContext(connection) as queries:
+        page = curator.get(reverse("admin:outcomes_historicalentrycountry_changelist")).content.decode()
+    assert "SN (Pays mentionné)" in page
+    assert len(queries) <= few + 1
