@@ -265,6 +265,9 @@ def test_deleting_asks_for_confirmation_and_is_recorded_and_can_be_undone(curato
     # The log of entry changes lists the deletion; the entry can be restored from its last version.
     log = curator.get(reverse("admin:outcomes_historicalentry_changelist"), {"history_type__exact": "-"})
     assert entry.reference in log.content.decode()
+    history_url = reverse("admin:outcomes_entry_history", args=[entry.pk])
+    assert history_url in log.content.decode()
+    assert curator.get(history_url).status_code == 200
     before_deletion = deletion.prev_record
     revert_url = reverse("admin:outcomes_entry_simple_history", args=[entry.pk, before_deletion.history_id])
     assert curator.post(revert_url, form_data(curator.get(revert_url))).status_code == 302
@@ -336,3 +339,30 @@ def test_the_change_log_lists_every_change_in_constant_queries(curator, make_ent
         page = curator.get(reverse("admin:outcomes_historicalentrycountry_changelist")).content.decode()
     assert "SN (Pays mentionné)" in page
     assert len(queries) <= few + 1
+
+
+def test_a_meeting_that_still_has_entries_cannot_be_deleted(curator, make_entry):
+    entry = make_entry()
+    url = reverse("admin:outcomes_meeting_delete", args=[entry.meeting.pk])
+    page = curator.get(url)
+    assert page.status_code == 200
+    assert page.context["protected"]
+    curator.post(url, {"post": "yes"})
+    assert Meeting.objects.filter(pk=entry.meeting.pk).exists()
+    assert Entry.objects.filter(pk=entry.pk).exists()
+
+
+def test_deleting_a_session_that_has_entries_from_the_meeting_is_a_form_error(curator, make_entry):
+    entry = make_entry()
+    url = reverse("admin:outcomes_meeting_change", args=[entry.meeting.pk])
+    response = curator.post(url, form_data(curator.get(url), **{"sessions-0-DELETE": "on"}))
+    assert response.status_code == 200
+    assert Session.objects.filter(pk=entry.session.pk).exists()
+
+
+def test_a_session_parent_is_chosen_among_the_sessions_of_the_same_meeting(curator, make_session):
+    session = make_session()
+    make_session()  # in another meeting
+    page = curator.get(reverse("admin:outcomes_meeting_change", args=[session.meeting.pk]))
+    parent_field = page.context["inline_admin_formsets"][0].formset.forms[0].fields["parent"]
+    assert list(parent_field.queryset) == [session]
