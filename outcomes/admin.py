@@ -24,6 +24,26 @@ PUBLISH_PERMISSION = "outcomes.publish_entry"
 class HistoryAdmin(SimpleHistoryAdmin):
     """History with diffs and revert; reverting writes, so it needs the change permission, not only the view one."""
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        record = getattr(obj, "_history", None)  # set by simple-history on the object of a past version
+        if record is None:
+            return form
+        # Reverting to a version also brings back the many-to-many tags it had (themes, organisations, co-chairs).
+        initial = {
+            field.name: [
+                getattr(row, f"{field.m2m_reverse_field_name()}_id") for row in getattr(record, field.name).all()
+            ]
+            for field in record._history_m2m_fields
+        }
+
+        class RevertForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+                super().__init__(*args, **kwargs)
+
+        return RevertForm
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
@@ -235,24 +255,6 @@ class EntryAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return entry_readonly_fields(request, super().get_readonly_fields(request, obj))
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        record = getattr(obj, "_history", None)
-        if record is None:
-            return form
-        # Reverting to a version also brings back the themes and organisations the entry had then.
-        initial = {
-            "themes": [row.theme_id for row in record.themes.all()],
-            "organisations": [row.organisation_id for row in record.organisations.all()],
-        }
-
-        class RevertForm(form):
-            def __init__(self, *args, **kwargs):
-                kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
-                super().__init__(*args, **kwargs)
-
-        return RevertForm
 
     @admin.display(description=_("réunion"), ordering="meeting__code")
     def meeting_code(self, entry):

@@ -366,3 +366,26 @@ def test_a_session_parent_is_chosen_among_the_sessions_of_the_same_meeting(curat
     page = curator.get(reverse("admin:outcomes_meeting_change", args=[session.meeting.pk]))
     parent_field = page.context["inline_admin_formsets"][0].formset.forms[0].fields["parent"]
     assert list(parent_field.queryset) == [session]
+
+
+def test_reverting_a_meeting_brings_back_its_co_chairs(curator, make_meeting):
+    meeting = make_meeting()
+    meeting.co_chairs.set(["SN", "ES"])
+    version = meeting.history.latest()
+    meeting.co_chairs.set(["MA"])
+    revert_url = reverse("admin:outcomes_meeting_simple_history", args=[meeting.pk, version.history_id])
+    assert curator.post(revert_url, form_data(curator.get(revert_url))).status_code == 302
+    assert set(meeting.co_chairs.values_list("code", flat=True)) == {"SN", "ES"}
+
+
+def test_a_bulk_action_on_all_filtered_entries_touches_only_those(curator, make_entry, make_theme):
+    theme = make_theme()
+    drafts = [make_entry(status=Status.DRAFT) for _ in range(2)]
+    published = make_entry()
+    url = f"{CHANGELIST}?status__exact=draft"
+    data = action_data("add_theme_to_selected", drafts[0], select_across="1")
+    page = curator.post(url, data)
+    assert all(draft.reference in page.content.decode() for draft in drafts)
+    curator.post(url, {**data, "apply": "1", "theme": theme.pk})
+    assert set(theme.entries.all()) == set(drafts)
+    assert not published.themes.exists()
