@@ -135,28 +135,37 @@ class OrganisationAdmin(HistoryAdmin):
 # Meetings and sessions ---------------------------------------------------------------------------------------------
 
 
-class SessionInline(admin.TabularInline):
-    model = Session
+class MeetingRowInline(admin.TabularInline):
+    """A row of the meeting page: its session choices are the meeting's own, read once for all the rows."""
+
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
-    fields = ["order", "slug", "title", "parent"]
     extra = 0
-    show_change_link = True
+    session_fields = []
+    country_fields = []
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            # Only the sessions of the meeting being edited can be parents.
+        if db_field.name in self.session_fields:
             meeting_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Session.objects.filter(meeting_id=meeting_id) if meeting_id else Session.objects.none()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.session_fields + self.country_fields:
+            # One query for the whole formset instead of one per row; the queryset still validates the input.
+            formfield.choices = [(str(value), label) for value, label in formfield.choices]
+        return formfield
 
 
-class SpeakerInline(admin.TabularInline):
+class SessionInline(MeetingRowInline):
+    model = Session
+    fields = ["order", "slug", "title", "parent"]
+    session_fields = ["parent"]
+    show_change_link = True
+
+
+class SpeakerInline(MeetingRowInline):
     model = Speaker
-    form = OrderedInlineForm
-    formset = OrderedInlineFormSet
-    extra = 0
-    autocomplete_fields = ["country", "session"]
+    session_fields = ["session"]
+    country_fields = ["country"]
 
 
 @admin.register(Meeting)
