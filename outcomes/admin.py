@@ -20,6 +20,10 @@ from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session
 
 PUBLISH_PERMISSION = "outcomes.publish_entry"
 
+admin.site.site_header = _("Rabat KB · administration")
+admin.site.site_title = _("Rabat KB")
+admin.site.index_title = _("Curation de la base de connaissances")
+
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """History with diffs and revert; reverting writes, so it needs the change permission, not only the view one."""

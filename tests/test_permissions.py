@@ -250,6 +250,7 @@ def test_five_failed_logins_lock_the_account_out_even_with_the_right_password(cl
     assert login(client, "secretariat", "wrong").status_code == 429  # the fifth failure locks
     response = login(client, "secretariat", PASSWORD)
     assert response.status_code == 429
+    assert "Réessayez dans 15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # The lockout is for this username from this address only.
     assert login(Client(), "secretariat", PASSWORD, ip="10.0.0.2").status_code == 302
