@@ -182,6 +182,22 @@ def test_curators_add_change_and_delete_every_model(client, world, secretariat_u
     assert not model.objects.filter(pk=created.pk).exists()
 
 
+@pytest.mark.parametrize("who", ["secretariat", "superuser"])
+def test_curators_may_run_every_bulk_action(client, world, secretariat_user, superuser, make_theme, who):
+    client.force_login(secretariat_user if who == "secretariat" else superuser)
+    entry, theme, url = world["entry"], make_theme(), reverse("admin:outcomes_entry_changelist")
+    assert client.post(url, action_data("unpublish_selected", entry)).status_code == 302
+    assert Entry.objects.get(pk=entry.pk).status == Status.DRAFT
+    assert client.post(url, action_data("publish_selected", entry)).status_code == 302
+    assert Entry.objects.get(pk=entry.pk).status == Status.PUBLISHED
+    assert client.post(url, action_data("add_theme_to_selected", entry)).status_code == 200  # which theme?
+    assert client.post(url, action_data("add_theme_to_selected", entry, apply="1", theme=theme.pk)).status_code == 302
+    assert theme in entry.themes.all()
+    data = action_data("add_country_to_selected", entry, apply="1", country="GM", role="partner")
+    assert client.post(url, data).status_code == 302
+    assert entry.country_tags.filter(country="GM", role="partner").exists()
+
+
 def test_only_those_who_may_publish_can_publish(client, world, make_user):
     curator = make_user(group="Secretariat", is_staff=True)
     curator.groups.get().permissions.remove(*curator.groups.get().permissions.filter(codename="publish_entry"))
