@@ -390,7 +390,7 @@ class EntryCountryAdmin(HistoryAdmin):
 class HistoryLogAdmin(admin.ModelAdmin):
     """Read-only log of every recorded change of one model, deletions included, with a link to the object."""
 
-    list_display = ["history_date", "history_type", "history_user", "object_label"]
+    list_display = ["when", "change", "who", "object_label"]
     list_filter = ["history_type", "history_date"]
     list_select_related = ["history_user"]
     date_hierarchy = "history_date"
@@ -403,6 +403,18 @@ class HistoryLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("date"), ordering="history_date")
+    def when(self, record):
+        return record.history_date
+
+    @admin.display(description=_("changement"), ordering="history_type")
+    def change(self, record):
+        return record.get_history_type_display()
+
+    @admin.display(description=_("par"), ordering="history_user__username")
+    def who(self, record):
+        return record.history_user or "—"
 
     @admin.display(description=_("objet"))
     def object_label(self, record):
