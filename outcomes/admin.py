@@ -115,7 +115,7 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(HistoryAdmin):
     list_display = ["code", "name_fr", "name_en"]
     search_fields = ["code", "name_fr", "name_en"]
 
@@ -431,5 +431,5 @@ class HistoryLogAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, label)
 
 
-for _model in [Meeting, Session, Entry, EntryCountry, Speaker, Theme, Organisation]:
+for _model in [Meeting, Session, Entry, EntryCountry, Speaker, Country, Theme, Organisation]:
     admin.site.register(_model.history.model, HistoryLogAdmin)

@@ -181,6 +181,13 @@ def test_curators_add_change_and_delete_every_model(client, world, secretariat_u
     assert client.post(delete_url, {"post": "yes"}).status_code == 302
     assert not model.objects.filter(pk=created.pk).exists()
 
+    # Each step is in the object's history, with who did it.
+    history = model.history.filter(**{model._meta.pk.attname: created.pk}).order_by("history_date")
+    assert [record.history_type for record in history][0] == "+"
+    assert [record.history_type for record in history][-1] == "-"
+    assert "~" in {record.history_type for record in history}
+    assert {record.history_user for record in history} == {secretariat_user if who == "secretariat" else superuser}
+
 
 @pytest.mark.parametrize("who", ["secretariat", "superuser"])
 def test_curators_may_run_every_bulk_action(client, world, secretariat_user, superuser, make_theme, who):
