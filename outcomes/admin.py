@@ -72,7 +72,9 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
-        kept = [form for form in kept if not self._should_delete_form(form) and form.cleaned_data.get("order")]
+        kept = [
+            form for form in kept if not self._should_delete_form(form) and form.cleaned_data.get("order") is not None
+        ]
         in_formset = {form.instance.pk for form in self.forms if form.instance.pk}
         taken = {}
         for order in (
@@ -98,12 +100,14 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
             for form in self.initial_forms
             if "order" in form.changed_data and not self._should_delete_form(form)
         ]
-        # Delete first and park moved rows past the end, so a swap never meets the unique constraint midway.
+        # Delete first, then park moved rows past both the current and the new positions, so that no save in
+        # between meets the unique constraint (a swap, or a row moving to where another one was).
         for obj in deleted:
             self.delete_existing(obj, commit=True)
         if moved:
             siblings = self.model.objects.filter(**{self.fk.name: self.instance})
-            top = siblings.aggregate(top=Max("order"))["top"] or 0
+            wanted = [form.cleaned_data.get("order") or 0 for form in self.forms if form.has_changed()]
+            top = max([siblings.aggregate(top=Max("order"))["top"] or 0, *wanted])
             for offset, pk in enumerate(moved, start=1):
                 siblings.filter(pk=pk).update(order=top + offset)
         saved = super().save_existing_objects(commit)  # skips the rows deleted above

@@ -175,6 +175,15 @@ def test_swapping_two_entries_in_the_session_inline_reorders_them(curator, make_
     assert (first.order, second.order) == (2, 1)
 
 
+def test_moving_entries_to_new_positions_beyond_the_last_one(curator, make_session, make_entry):
+    session = make_session()
+    first, second = make_entry(session=session, order=1), make_entry(session=session, order=2)
+    url = reverse("admin:outcomes_session_change", args=[session.pk])
+    response = curator.post(url, inline_orders(curator.get(url), "entries", {0: 4, 1: 3}))
+    assert response.status_code == 302
+    assert list(session.entries.order_by("order").values_list("pk", "order")) == [(second.pk, 3), (first.pk, 4)]
+
+
 def test_two_entries_at_the_same_position_is_a_form_error_not_a_crash(curator, make_session, make_entry):
     session = make_session()
     make_entry(session=session, order=1), make_entry(session=session, order=2)
