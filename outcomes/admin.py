@@ -58,7 +58,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 class OrderedInlineForm(forms.ModelForm):
-    """Leaves the uniqueness of `order` to the formset, which sees every row at once (so two rows can swap)."""
+    """Leaves the uniqueness of `order` to the formset, which sees every row at once (so two rows can swap).
+
+    Django checks unique constraints per form against the database, where a swapped row still holds the old
+    position; excluding `order` from those checks (here and in the formset's own cross-form check) is the hook
+    Django gives, `_get_validation_exclusions`.
+    """
 
     def _get_validation_exclusions(self):
         return {*super()._get_validation_exclusions(), "order"}
@@ -71,25 +76,24 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
         kept = [
-            form for form in kept if not self._should_delete_form(form) and form.cleaned_data.get("order") is not None
+            form
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk)
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("order") is not None
         ]
-        in_formset = {form.instance.pk for form in self.forms if form.instance.pk}
-        taken = {}
-        for order in (
-            self.model.objects.filter(**{self.fk.name: self.instance})
-            .exclude(pk__in=in_formset)
-            .values_list("order", flat=True)
-            if self.instance.pk
-            else []
-        ):
-            taken[order] = None
+        # Rows of the parent that the formset does not show keep their positions.
+        taken = set()
+        if self.instance.pk:
+            shown = [form.instance.pk for form in self.forms if form.instance.pk]
+            others = self.model.objects.filter(**{self.fk.name: self.instance}).exclude(pk__in=shown)
+            taken = set(others.values_list("order", flat=True))
         for form in kept:
             order = form.cleaned_data["order"]
             if order in taken:
                 form.add_error("order", _("Cette position est déjà prise : chaque ligne a sa propre position."))
-            taken[order] = form
+            taken.add(order)
 
     def save_existing_objects(self, commit=True):
         if not commit:
