@@ -91,11 +91,15 @@ class MeetingDetail(DetailView):
         sessions = Session.objects.order_by("order").prefetch_related(
             Prefetch("entries", queryset=entries_for_cards().order_by("order"), to_attr="published_entries"),
         )
-        return Meeting.objects.published().select_related("previous_meeting").prefetch_related(
-            "co_chairs",
-            Prefetch("sessions", queryset=sessions),
-            Prefetch("speakers", queryset=Speaker.objects.select_related("country", "session")),
-            Prefetch("follow_up_meetings", queryset=Meeting.objects.published()),
+        return (
+            Meeting.objects.published()
+            .select_related("previous_meeting")
+            .prefetch_related(
+                "co_chairs",
+                Prefetch("sessions", queryset=sessions),
+                Prefetch("speakers", queryset=Speaker.objects.select_related("country", "session")),
+                Prefetch("follow_up_meetings", queryset=Meeting.objects.published()),
+            )
         )
 
     def get_context_data(self, **kwargs):
