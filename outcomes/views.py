@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q
@@ -176,9 +177,12 @@ def source_path(meeting):
     """The meeting's source text inside SOURCE_DOCUMENTS_DIR, or None when missing or outside it."""
     if not meeting.source_file:
         return None
-    root = settings.SOURCE_DOCUMENTS_DIR.resolve()
-    path = (root / meeting.source_file).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    root = Path(settings.SOURCE_DOCUMENTS_DIR).resolve()
+    try:
+        path = (root / meeting.source_file).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+    except (OSError, ValueError):  # e.g. a NUL byte or a name too long
         return None
     return path
 

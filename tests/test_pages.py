@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from outcomes.models import Entry, EntryCountry, Organisation, Session, Speaker, Status
+from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status
+from outcomes.views import source_path
 
 IMPLEMENTING, PARTNER, MENTIONED = (
     EntryCountry.Role.IMPLEMENTING,
@@ -312,13 +313,19 @@ def test_source_page_is_404_when_missing_outside_the_directory_or_for_a_draft(cl
     (tmp_path / "docs").mkdir()
     (tmp_path / "secret.txt").write_text("secret")
     settings.SOURCE_DOCUMENTS_DIR = tmp_path / "docs"
-    for source_file in [SOURCE_FILE, "", "../secret.txt", str(tmp_path / "secret.txt"), "."]:
+    (tmp_path / "docs" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    for source_file in [SOURCE_FILE, "", "../secret.txt", str(tmp_path / "secret.txt"), ".", "link.txt"]:
         meeting.source_file = source_file
         meeting.save()
         response = client.get(url)
         assert response.status_code == 404, source_file
         assert "secret" not in text_of(response)
     assert client.get(reverse("outcomes:meeting-source", args=[document["draft_meeting"].slug])).status_code == 404
+
+
+def test_source_names_the_filesystem_refuses_give_no_file(settings):
+    for source_file in ["a\x00b", "x" * 1000, "../" * 50 + "etc/passwd"]:
+        assert source_path(Meeting(source_file=source_file)) is None
 
 
 def test_entry_and_meeting_pages_do_not_link_a_missing_source(client, document):
@@ -475,3 +482,11 @@ def test_pages_render_in_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_server_error_page_renders_without_a_database_or_a_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Une erreur est survenue" in response.content.decode()
