@@ -3,7 +3,7 @@ import unicodedata
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q
+from django.db.models import Case, Count, F, FilteredRelation, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
@@ -12,6 +12,7 @@ from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session
 
 PUBLISHED_ENTRY = Q(entries__status=Status.PUBLISHED, entries__meeting__status=Status.PUBLISHED)
 RELATED_LIMIT = 6
+HOME_TOP = 12
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
@@ -38,13 +39,28 @@ def kind_breakdown(obj):
     return [(kind, label, getattr(obj, f"n_{kind}")) for kind, label in Entry.Kind.choices if getattr(obj, f"n_{kind}")]
 
 
+# Country tags read best as who acts, with whom, then who is only mentioned.
+ROLE_ORDER = Case(
+    When(role=EntryCountry.Role.IMPLEMENTING, then=Value(0)),
+    When(role=EntryCountry.Role.PARTNER, then=Value(1)),
+    default=Value(2),
+)
+
+
+def by_count_then_name(objects, count):
+    return sorted(objects, key=lambda obj: (-getattr(obj, count), sort_key(str(obj.name))))
+
+
 def entries_for_cards():
     """Published entries with everything the entry card shows."""
     return (
         Entry.objects.published()
         .select_related("meeting", "session")
         .prefetch_related(
-            Prefetch("country_tags", queryset=EntryCountry.objects.select_related("country")),
+            Prefetch(
+                "country_tags",
+                queryset=EntryCountry.objects.select_related("country").order_by(ROLE_ORDER, "country__name_fr"),
+            ),
             Prefetch("themes", queryset=Theme.objects.order_by("name_fr")),
             "organisations",
         )
@@ -72,15 +88,13 @@ class Home(TemplateView):
             n_total=Count("pk"), **{f"n_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Entry.Kind.values}
         )
         countries = Country.objects.annotate(n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True))
-        countries = countries.filter(n_total__gt=0).order_by("-n_total", "name_fr")
         themes = Theme.objects.annotate(n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True))
-        themes = themes.filter(n_total__gt=0).order_by("-n_total", "name_fr")
         return super().get_context_data(
             meetings=meetings,
             total_entries=totals["n_total"],
             kinds=[(kind, label, totals[f"n_{kind}"]) for kind, label in Entry.Kind.choices if totals[f"n_{kind}"]],
-            top_countries=list(countries[:12]),
-            top_themes=list(themes[:12]),
+            top_countries=by_count_then_name(countries.filter(n_total__gt=0), "n_total")[:HOME_TOP],
+            top_themes=by_count_then_name(themes.filter(n_total__gt=0), "n_total")[:HOME_TOP],
             **kwargs,
         )
 
@@ -253,12 +267,11 @@ class CountryDetail(DetailView):
             Country.objects.exclude(pk=country.pk)
             .filter(entry_tags__entry__in=Entry.objects.published().filter(country_tags__country=country))
             .annotate(n_shared=Count("entry_tags__entry", distinct=True))
-            .order_by("-n_shared", "name_fr")
         )
         return super().get_context_data(
             groups=group_by_kind(entries),
             entry_count=len(entries),
-            partners=list(partners),
+            partners=by_count_then_name(partners, "n_shared"),
             co_chaired=list(country.co_chaired_meetings.filter(status=Status.PUBLISHED)),
             national_organisations=list(country.organisations.all()),
             **kwargs,
@@ -285,13 +298,14 @@ class ThemeDetail(DetailView):
             .filter(themes=theme)
             .order_by("meeting__start_date", "meeting__title", "session__order", "order")
         )
-        countries = (
-            Country.objects.filter(entry_tags__entry__in=Entry.objects.published().filter(themes=theme))
-            .annotate(n_shared=Count("entry_tags__entry", distinct=True))
-            .order_by("-n_shared", "name_fr")
-        )
+        countries = Country.objects.filter(
+            entry_tags__entry__in=Entry.objects.published().filter(themes=theme)
+        ).annotate(n_shared=Count("entry_tags__entry", distinct=True))
         return super().get_context_data(
-            groups=group_by_kind(entries), entry_count=len(entries), countries=list(countries), **kwargs
+            groups=group_by_kind(entries),
+            entry_count=len(entries),
+            countries=by_count_then_name(countries, "n_shared"),
+            **kwargs,
         )
 
 

@@ -208,6 +208,8 @@ def test_meeting_page_shows_each_entry_with_its_tags_and_roles(client, document)
     assert f'href="{document["policy"].get_absolute_url()}"' in card
     assert "<li>Prévention en amont ;</li>" in card
     assert 'href="/countries/ES/"' in card and "met en œuvre" in card
+    assert card.index("/countries/ES/") < card.index("/countries/SN/") < card.index("/countries/ML/")
+    assert "(mentionné)" in card
     assert 'href="/countries/SN/"' in card and "partenaire" in card
     assert 'href="/themes/patrouilles/"' in card and 'href="/organisations/frontex/"' in card
     assert f'href="{reverse("outcomes:meeting-source", args=["gestion-des-frontieres"])}"' in html
@@ -358,6 +360,7 @@ def test_country_page_groups_entries_by_kind_with_the_role_and_lists_partner_cou
     assert '<span class="role role--partner">Pays partenaire</span>' in html
     partners = page[page.index("Pays cités avec lui") :]
     assert "Espagne 2" in partners and "Mali 1" in partners
+    assert partners.index("Espagne 2") < partners.index("Mali 1")
     assert "Niger" not in page and "Tchad" not in page
     assert "Texte en brouillon invisible." not in page and "Entrée d'une réunion en brouillon." not in page
 
