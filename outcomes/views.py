@@ -135,12 +135,14 @@ class MeetingDetail(DetailView):
         previous = meeting.previous_meeting if meeting.previous_meeting_id else None
         if previous is not None and previous.status != Status.PUBLISHED:
             previous = None
+        entries = [entry for session in sessions for entry in session.published_entries]
         return super().get_context_data(
             sessions=sessions,
             toc=toc,
+            kinds=[(kind, label, len(group)) for kind, label, group in group_by_kind(entries)],
             co_chairs=by_name(meeting.co_chairs.all()),
             previous_meeting=previous,
-            entry_count=sum(len(session.published_entries) for session in sessions),
+            entry_count=len(entries),
             has_source=source_path(meeting) is not None,
             **kwargs,
         )
