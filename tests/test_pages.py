@@ -160,6 +160,20 @@ def test_home_without_meetings_says_so(client, db):
     assert "Aucune réunion publiée pour l'instant." in text_of(client.get("/"))
 
 
+def test_pages_link_to_their_entries_in_the_explorer(client, document):
+    try:
+        explorer = reverse("outcomes:entry-list")
+    except NoReverseMatch:
+        pytest.skip("the entries explorer (branch explorer) is not merged yet")
+    assert f'href="{explorer}?country=SN"' in html_of(client.get("/countries/SN/"))
+    assert f'href="{explorer}?theme=patrouilles"' in html_of(client.get("/themes/patrouilles/"))
+    assert f'href="{explorer}?organisation=frontex"' in html_of(client.get("/organisations/frontex/"))
+    assert f'href="{explorer}?meeting=gestion-des-frontieres"' in html_of(
+        client.get("/meetings/gestion-des-frontieres/")
+    )
+    assert "?country=FR" not in html_of(client.get("/countries/FR/"))  # nothing to explore
+
+
 # Meeting
 
 
@@ -198,7 +212,7 @@ def test_meeting_page_has_a_table_of_contents_with_anchors_and_sub_headings(clie
         < toc.index("<ol>", toc.index("session-cooperation"))
         < toc.index("session-politique")
     )
-    assert '<h3 id="session-politique-title">Politique espagnole</h3>' in html
+    assert '<h3 lang="fr" id="session-politique-title">Politique espagnole</h3>' in html
     assert f'id="{document["policy"].anchor}"' in html
 
 
