@@ -14,6 +14,8 @@ PUBLISHED_ENTRY = Q(entries__status=Status.PUBLISHED, entries__meeting__status=S
 RELATED_LIMIT = 6
 HOME_TOP = 12
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+# Undated meetings last on every database (PostgreSQL sorts NULLs first in descending order, SQLite last).
+NEWEST_MEETING_FIRST = [F("meeting__start_date").desc(nulls_last=True), "meeting__title"]
 
 
 def sort_key(name):
@@ -80,6 +82,7 @@ class Home(TemplateView):
 
     def get_context_data(self, **kwargs):
         meetings = Meeting.objects.published().prefetch_related("co_chairs")
+        meetings = meetings.order_by(F("start_date").desc(nulls_last=True), "title")
         meetings = list(meetings.annotate(**kind_counts(published=Q(entries__status=Status.PUBLISHED))))
         for meeting in meetings:
             meeting.kinds = kind_breakdown(meeting)
@@ -260,7 +263,7 @@ class CountryDetail(DetailView):
             .annotate(tag=FilteredRelation("country_tags", condition=Q(country_tags__country=country)))
             .filter(tag__isnull=False)
             .annotate(role=F("tag__role"))
-            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+            .order_by(*NEWEST_MEETING_FIRST, "session__order", "order")
         )
         role_labels = dict(EntryCountry.Role.choices)
         for entry in entries:
@@ -296,9 +299,7 @@ class ThemeDetail(DetailView):
     def get_context_data(self, **kwargs):
         theme = self.object
         entries = list(
-            entries_for_cards()
-            .filter(themes=theme)
-            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+            entries_for_cards().filter(themes=theme).order_by(*NEWEST_MEETING_FIRST, "session__order", "order")
         )
         countries = Country.objects.filter(
             entry_tags__entry__in=Entry.objects.published().filter(themes=theme)
@@ -334,6 +335,6 @@ class OrganisationDetail(DetailView):
         entries = list(
             entries_for_cards()
             .filter(organisations=self.object)
-            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+            .order_by(*NEWEST_MEETING_FIRST, "session__order", "order")
         )
         return super().get_context_data(groups=group_by_kind(entries), entry_count=len(entries), **kwargs)

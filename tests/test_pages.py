@@ -1,5 +1,6 @@
 """The public pages: what a reader sees, what stays hidden, and how many queries each page costs."""
 
+import datetime
 import re
 from html import unescape
 
@@ -516,3 +517,11 @@ def test_server_error_page_renders_without_a_database_or_a_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Une erreur est survenue" in response.content.decode()
+
+
+def test_home_lists_the_newest_meetings_first_and_undated_ones_last(client, make_meeting):
+    make_meeting(title="Réunion sans date")
+    make_meeting(title="Réunion de 2019", start_date=datetime.date(2019, 7, 1))
+    make_meeting(title="Réunion de 2022", start_date=datetime.date(2022, 3, 1))
+    page = text_of(client.get("/"))
+    assert page.index("Réunion de 2022") < page.index("Réunion de 2019") < page.index("Réunion sans date")
