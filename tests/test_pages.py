@@ -177,6 +177,9 @@ def test_pages_link_to_their_entries_in_the_explorer(client, document):
         client.get("/meetings/gestion-des-frontieres/")
     )
     assert "?country=FR" not in html_of(client.get("/countries/FR/"))  # nothing to explore
+    html = html_of(client.get("/"))
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))]
+    assert f'<a href="{explorer}">Entrées</a>' in nav
 
 
 # Meeting
