@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -182,6 +182,7 @@ class SpeakerInline(MeetingRowInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(HistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "code", "kind", "status", "start_date"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "code", "summary"]

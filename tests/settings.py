@@ -10,6 +10,8 @@ from rabatkb.settings import *  # noqa: E402, F403
 
 # The manifest storage needs collectstatic; tests/test_settings.py checks it in a real production run.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+STATIC_ROOT = None  # static files come from the finders in tests
+WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
