@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import explorer, views
 
 app_name = "outcomes"
 
 urlpatterns = [
     path("", views.Home.as_view(), name="home"),
     path("meetings/<slug:slug>/", views.MeetingDetail.as_view(), name="meeting-detail"),
+    path("entries/", explorer.EntryList.as_view(), name="entry-list"),
+    path("entries.csv", explorer.EntryExport.as_view(format="csv"), name="entry-export-csv"),
+    path("entries.json", explorer.EntryExport.as_view(format="json"), name="entry-export-json"),
     path("entries/<str:reference>/", views.EntryDetail.as_view(), name="entry-detail"),
     path("countries/<str:code>/", views.CountryDetail.as_view(), name="country-detail"),
     path("themes/<slug:slug>/", views.ThemeDetail.as_view(), name="theme-detail"),
