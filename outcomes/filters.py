@@ -6,6 +6,7 @@ condition except the facet's own, with one grouped query per facet.
 """
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
@@ -28,11 +29,15 @@ DOCUMENT_ORDER = [
 ]
 
 
-class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
+class CodeMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
     """Country codes, accepted in any case (`sn` is `SN`)."""
 
     def clean(self, value):
         return super().clean([str(code).upper() for code in value] if isinstance(value, list | tuple) else value)
+
+
+class CountryFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CodeMultipleChoiceField
 
 
 class EntryFilterForm(forms.Form):
@@ -61,9 +66,7 @@ class EntryFilterForm(forms.Form):
 class EntryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Recherche"), max_length=200)
     kind = django_filters.MultipleChoiceFilter(label=_("Type"), choices=Entry.Kind.choices)
-    country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Pays"), queryset=Country.objects.all(), to_field_name="code", field_class=CodeMultipleChoiceField
-    )
+    country = CountryFilter(label=_("Pays"), queryset=Country.objects.all(), to_field_name="code")
     role = django_filters.ChoiceFilter(label=_("Rôle du pays"), choices=EntryCountry.Role.choices)
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Thème"), queryset=Theme.objects.all(), to_field_name="slug"
