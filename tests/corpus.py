@@ -12,8 +12,8 @@ IMPLEMENTING, PARTNER, MENTIONED = (
 )
 
 
-@pytest.fixture
-def corpus(make_meeting, make_session, make_entry, make_theme):
+@pytest.fixture(name="corpus")
+def corpus_fixture(make_meeting, make_session, make_entry, make_theme):
     gf = make_meeting(slug="gestion-des-frontieres", code="GF", title="Gestion des frontières")
     other = make_meeting(slug="autre-reunion", code="AR", title="Autre réunion")
     hidden = make_meeting(slug="reunion-brouillon", code="RB", title="Réunion en brouillon", status=Status.DRAFT)

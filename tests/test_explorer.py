@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from outcomes.models import Session
-from tests.corpus import PUBLISHED, corpus, refs  # noqa: F401
+from tests.corpus import PUBLISHED, corpus_fixture, refs  # noqa: F401
 
 URL = reverse("outcomes:entry-list")
 
@@ -127,8 +127,8 @@ def test_sort_orders(client, corpus):
     assert order("sort=relevance") == document
 
 
-def corpus_pk(corpus, reference):
-    return next(entry.pk for entry in corpus.values() if entry.reference == reference)
+def corpus_pk(entries, reference):
+    return next(entry.pk for entry in entries.values() if entry.reference == reference)
 
 
 def test_pagination_with_a_bounded_page_size(client, corpus):
@@ -136,7 +136,11 @@ def test_pagination_with_a_bounded_page_size(client, corpus):
     assert len(first.context["entries"]) == 2 and first.context["page_obj"].paginator.num_pages == 3
     third = client.get(f"{URL}?page_size=2&page=3")
     assert len(third.context["entries"]) == 1
-    seen = [entry.reference for page in (1, 2, 3) for entry in client.get(f"{URL}?page_size=2&page={page}").context["entries"]]
+    seen = [
+        entry.reference
+        for page in (1, 2, 3)
+        for entry in client.get(f"{URL}?page_size=2&page={page}").context["entries"]
+    ]
     assert set(seen) == refs(corpus, *PUBLISHED) and len(seen) == 5
     assert 'href="?page_size=2&amp;page=2"' in first.content.decode()
 
