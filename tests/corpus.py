@@ -92,3 +92,13 @@ def refs(corpus, *names):
 
 
 PUBLISHED = ("patrols", "cooperation", "exchange", "training", "elsewhere")
+
+
+def build_entries(make_entry, make_session, make_theme, count):
+    """`count` entries in one session, each with two countries, a theme and an organisation."""
+    session = make_session()
+    theme = make_theme()
+    organisation = Organisation.objects.create(slug=f"org-{count}", name="Org")
+    for order in range(count):
+        entry = make_entry(session=session, order=order + 1, countries=[("SN", "implementing"), "ML"], themes=[theme])
+        entry.organisations.add(organisation)

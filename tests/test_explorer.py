@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from outcomes.models import Session
-from tests.corpus import PUBLISHED, corpus_fixture, refs  # noqa: F401
+from tests.corpus import PUBLISHED, build_entries, corpus_fixture, refs  # noqa: F401
 
 URL = reverse("outcomes:entry-list")
 
@@ -201,17 +201,6 @@ def test_html_and_sql_in_the_query_are_harmless_and_echoed_escaped(client, corpu
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert client.get(URL).context["page_obj"].paginator.count == 5
-
-
-def build_entries(make_entry, make_session, make_theme, count):
-    from outcomes.models import Organisation
-
-    session = make_session()
-    theme = make_theme()
-    organisation = Organisation.objects.create(slug=f"org-{count}", name="Org")
-    for order in range(count):
-        entry = make_entry(session=session, order=order + 1, countries=[("SN", "implementing"), "ML"], themes=[theme])
-        entry.organisations.add(organisation)
 
 
 @pytest.mark.parametrize("count", [5, 50])
