@@ -74,7 +74,11 @@ def snippet(entry, q):
     """Safe HTML: the part of the entry's text that matches, matches wrapped in <mark>."""
     headline = getattr(entry, "headline", None)
     if headline is not None:
-        return mark_safe(escape(headline).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+        html = escape(headline).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+        plain = headline.replace(MARK_START, "").replace(MARK_STOP, "")
+        prefix = "" if entry.text.startswith(plain[:40]) else "… "
+        suffix = "" if entry.text.rstrip().endswith(plain[-40:].rstrip()) else " …"
+        return mark_safe(prefix + html + suffix)
     return plain_snippet(entry.text, words(q))
 
 

@@ -74,9 +74,15 @@ def test_snippets_escape_html_from_the_entry_text(client, make_entry):
 
 
 def test_snippet_turns_only_its_own_markers_into_mark_tags():
-    entry = Entry(text="x")
+    entry = Entry(text="<b>gras</b> coopération &amp;")
     entry.headline = f"<b>gras</b> {MARK_START}coopération{MARK_STOP} &amp;"
     assert snippet(entry, "coopération") == "&lt;b&gt;gras&lt;/b&gt; <mark>coopération</mark> &amp;amp;"
+
+
+def test_snippet_marks_cut_text_with_ellipses():
+    entry = Entry(text="Au début, la coopération entre pays, puis la suite du texte.")
+    entry.headline = f"la {MARK_START}coopération{MARK_STOP} entre pays"
+    assert snippet(entry, "coopération") == "… la <mark>coopération</mark> entre pays …"
 
 
 def test_plain_snippet_marks_words_and_escapes_the_rest():
