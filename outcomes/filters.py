@@ -5,6 +5,8 @@ entry's primary key (a subquery), so no join multiplies rows and no DISTINCT is 
 condition except the facet's own, with one grouped query per facet.
 """
 
+import unicodedata
+
 import django_filters
 import django_filters.fields
 from django import forms
@@ -84,6 +86,18 @@ class EntryFilter(django_filters.FilterSet):
         model = Entry
         fields = []
         form = EntryFilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # An empty value (`?kind=`, as a plain GET form may send) means no filter, not an invalid choice.
+            data = data.copy()
+            for name in list(data):
+                values = [value for value in data.getlist(name) if value.strip()]
+                if values:
+                    data.setlist(name, values)
+                else:
+                    del data[name]
+        super().__init__(data, *args, **kwargs)
 
     @classmethod
     def published(cls, data):
@@ -193,7 +207,7 @@ class EntryFilter(django_filters.FilterSet):
         chosen_codes = {country.code for country in chosen}
         for option in options:
             option.selected = option.value in chosen_codes
-        return sorted(options, key=lambda option: option.label)
+        return sorted(options, key=by_label)
 
     def role_facet(self, chosen, countries):
         tags = EntryCountry.objects.filter(entry__in=self.filtered_except("country").values("pk"))
@@ -221,7 +235,7 @@ class EntryFilter(django_filters.FilterSet):
             options[row[f"{name}__slug"]] = Option(row[f"{name}__slug"], self.tag_label(tag), row["n"], False)
         for tag in chosen:
             options.setdefault(tag.slug, Option(tag.slug, self.tag_label(tag), 0, False)).selected = True
-        return sorted(options.values(), key=lambda option: option.label.lower())
+        return sorted(options.values(), key=by_label)
 
     @staticmethod
     def tag_label(tag):
@@ -239,7 +253,7 @@ class EntryFilter(django_filters.FilterSet):
         }
         if chosen is not None:
             options.setdefault(chosen.slug, Option(chosen.slug, chosen.title, 0, False)).selected = True
-        return sorted(options.values(), key=lambda option: option.label)
+        return sorted(options.values(), key=by_label)
 
     def session_facet(self, meeting, chosen_ids):
         """The meeting's top-level sessions; a session counts the entries of its sub-headings too."""
@@ -254,6 +268,11 @@ class EntryFilter(django_filters.FilterSet):
             for session in sessions
             if session.parent_id is None and (totals[session.pk] or session.pk in chosen_ids)
         ]
+
+
+def by_label(option):
+    """Alphabetical order that reads right in French: accents and case do not push « Égypte » after « Zambie »."""
+    return unicodedata.normalize("NFKD", str(option.label)).encode("ascii", "ignore").decode().casefold()
 
 
 class Facet(list):

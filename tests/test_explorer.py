@@ -213,3 +213,18 @@ def test_the_explorer_runs_a_constant_number_of_queries(
     assert len(response.context["entries"]) == count
     with django_assert_max_num_queries(13):
         client.get(f"{URL}?page_size=50&country=SN&role=implementing&kind=good_practice&q=entr%C3%A9e&sort=relevance")
+
+
+def test_empty_parameters_mean_no_filter(client, corpus):
+    response = client.get(
+        f"{URL}?q=&kind=&country=&role=&theme=&organisation=&meeting=&session=&sort=&page=&page_size="
+    )
+    assert response.status_code == 200 and not response.context["messages_list"]
+    assert {entry.reference for entry in response.context["entries"]} == refs(corpus, *PUBLISHED)
+    assert response.context["chips"] == []
+
+
+def test_country_options_follow_french_alphabetical_order(client, make_entry):
+    make_entry(countries=["EG", "ZM", "ES", "DZ"])
+    labels = [option.label for option in client.get(URL).context["facets"]["country"]]
+    assert labels == ["Algérie", "Égypte", "Espagne", "Zambie"]
