@@ -90,7 +90,7 @@ class EntryFilter(django_filters.FilterSet):
         form = EntryFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None:
+        if data is not None and hasattr(data, "getlist"):
             # An empty value (`?kind=`, as a plain GET form may send) means no filter, not an invalid choice.
             data = data.copy()
             for name in list(data):
