@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
@@ -234,7 +234,7 @@ class AddThemeForm(forms.Form):
 
 
 class AddCountryForm(forms.Form):
-    country = forms.ModelChoiceField(Country.objects.all(), label=_("Pays"))
+    country = forms.ModelChoiceField(Country.objects.all(), label=pgettext_lazy("un seul pays", "Pays"))
     role = forms.ChoiceField(choices=EntryCountry.Role.choices, initial=EntryCountry.Role.MENTIONED, label=_("Rôle"))
 
 

@@ -23,7 +23,9 @@ EXPORT_CHUNK = 2000  # entries per query (plus one query per tag kind): a bounde
 def filter_errors(form):
     """The form's errors as sentences a reader understands: « Pays : … »."""
     return [
-        f"{form.fields[name].label if name in form.fields else ''} : {message}".lstrip(" :")
+        _("%(field)s : %(message)s") % {"field": form.fields[name].label, "message": message}
+        if name in form.fields
+        else message
         for name, messages in form.errors.items()
         for message in messages
     ]
@@ -98,7 +100,7 @@ class EntryList(TemplateView):
                 params = self.request.GET.copy()
                 params.setlist(name, [other for other in params.getlist(name) if other != value])
                 key = value.upper() if name == "country" else value
-                label = f"« {value} »" if name == "q" else labels.get(name, {}).get(key, value)
+                label = _("« %(query)s »") % {"query": value} if name == "q" else labels.get(name, {}).get(key, value)
                 field = filterset.form.fields[name]
                 chips.append({"name": field.label, "label": label, "url": "?" + query_string(params)})
         return chips
