@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("outcomes.api_urls")),
 ]
 
 # French, the default language, lives at the root; English under /en/.
