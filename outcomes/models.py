@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # The PostgreSQL text search configuration made by migration 0002: French stemming, accents folded.
 SEARCH_CONFIG = "french_unaccent"
@@ -56,6 +57,8 @@ class Theme(LocalisedNameMixin, models.Model):
     description_fr = models.TextField(_("description (français)"), blank=True)
     description_en = models.TextField(_("description (anglais)"), blank=True)
 
+    history = HistoricalRecords(verbose_name=_("version de thème"), verbose_name_plural=_("journal · thèmes"))
+
     class Meta:
         ordering = ["name_fr"]
         verbose_name = _("thème")
@@ -97,6 +100,10 @@ class Organisation(models.Model):
         help_text=_("Pays dont relève l'organisation, s'il s'agit d'un organe national."),
     )
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(
+        verbose_name=_("version d'organisation"), verbose_name_plural=_("journal · organisations")
+    )
 
     class Meta:
         ordering = ["acronym", "name"]
@@ -175,6 +182,12 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("version de réunion"),
+        verbose_name_plural=_("journal · réunions"),
+        excluded_fields=["updated_at"],
+        m2m_fields=["co_chairs"],
+    )
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -210,6 +223,8 @@ class Session(models.Model):
     )
     title = models.CharField(_("titre"), max_length=400)
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Texte d'introduction, verbatim."))
+
+    history = HistoricalRecords(verbose_name=_("version de session"), verbose_name_plural=_("journal · sessions"))
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -301,6 +316,13 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = EntryQuerySet.as_manager()
+    # Theme and organisation tags are recorded with the entry; country tags by EntryCountry's own history.
+    history = HistoricalRecords(
+        verbose_name=_("version d'entrée"),
+        verbose_name_plural=_("journal · entrées"),
+        excluded_fields=["search_vector", "updated_at"],
+        m2m_fields=["themes", "organisations"],
+    )
 
     class Meta:
         ordering = ["meeting", "session__order", "order"]
@@ -314,6 +336,7 @@ class Entry(models.Model):
             models.Index(fields=["meeting", "kind"]),
             models.Index(fields=["-created_at"]),
         ]
+        permissions = [("publish_entry", _("Peut publier et dépublier des entrées"))]
 
     def __str__(self):
         return f"{self.reference} · {self.get_kind_display()}"
@@ -381,6 +404,10 @@ class EntryCountry(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags")
     role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.MENTIONED)
 
+    history = HistoricalRecords(
+        verbose_name=_("version de pays d'entrée"), verbose_name_plural=_("journal · pays des entrées")
+    )
+
     class Meta:
         ordering = ["entry", "role", "country__name_fr"]
         verbose_name = _("pays de l'entrée")
@@ -408,6 +435,10 @@ class Speaker(models.Model):
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="speakers", verbose_name=_("pays")
     )
     role = models.CharField(_("rôle à la réunion"), max_length=200, blank=True)
+
+    history = HistoricalRecords(
+        verbose_name=_("version d'intervenant"), verbose_name_plural=_("journal · intervenants")
+    )
 
     class Meta:
         ordering = ["meeting", "order"]

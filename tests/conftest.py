@@ -64,3 +64,29 @@ def make_theme(db):
         return Theme.objects.create(**{**fields, **overrides})
 
     return make
+
+
+@pytest.fixture
+def make_user(db):
+    """A user; `group="Secretariat"` puts it in that group (created by a migration)."""
+    from django.contrib.auth.models import Group, User
+
+    def make(username=None, group=None, **fields):
+        user = User.objects.create_user(
+            username or f"user{next(_sequence)}", password="a-long-test-password-42", **fields
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def secretariat_user(make_user):
+    return make_user("secretariat", group="Secretariat", is_staff=True)
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user("root", is_staff=True, is_superuser=True)

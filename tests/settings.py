@@ -13,3 +13,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Django's test client.login() authenticates without a request, which django-axes refuses; the lockout tests in
+# tests/test_permissions.py switch it back on (the `axes` fixture).
+AXES_ENABLED = False
