@@ -1,0 +1,53 @@
+"""`manage.py load_fixtures`: load the real data of fixtures/ (themes, organisations, then every meeting)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from outcomes.exchange import ExchangeError, import_meeting, import_vocabulary, read_yaml
+
+
+class Command(BaseCommand):
+    help = (
+        "Load fixtures/themes.yaml, fixtures/organisations.yaml (when they exist) and every "
+        "fixtures/meetings/*.yaml (in the exchange format, by file name) in one transaction. Idempotent: loading "
+        "twice changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dir",
+            dest="directory",
+            default=settings.BASE_DIR / "fixtures",
+            type=Path,
+            help="the fixtures directory (default: %(default)s)",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+
+    def handle(self, *args, directory, dry_run, **options):
+        steps = [
+            (path, import_vocabulary)
+            for path in (directory / "themes.yaml", directory / "organisations.yaml")
+            if path.exists()
+        ]
+        steps += [(path, import_meeting) for path in sorted((directory / "meetings").glob("*.yaml"))]
+        problems, reports = [], []
+        # One transaction: a later file may use the themes of an earlier one, and a problem anywhere writes nothing.
+        with transaction.atomic():
+            for path, load in steps:
+                try:
+                    result = load(read_yaml(path))
+                except ExchangeError as error:
+                    problems += [f"  {path.relative_to(directory)}: {problem}" for problem in error.problems]
+                else:
+                    reports.append(f"  {path.relative_to(directory)}: {result.summary()}")
+            if problems or dry_run:
+                transaction.set_rollback(True)
+        if problems:
+            raise CommandError("\n".join([f"{len(problems)} problem(s) in {directory}, nothing written:", *problems]))
+        done = "Checked (dry run, nothing written)" if dry_run else "Loaded"
+        self.stdout.write(self.style.SUCCESS(f"{done} {len(steps)} fixture file(s) from {directory}."))
+        for report in reports:
+            self.stdout.write(report)
