@@ -4,16 +4,23 @@ The URL patterns are read from the resolver and the query parameters from each v
 page added later is walked without touching this file.
 """
 
+import importlib
+import pkgutil
 from urllib.parse import quote
 
+import django_filters
 import pytest
+from django import forms
 from django.conf import settings
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils.regex_helper import normalize
 
+import outcomes
+
 ALLOWED = {200, 301, 302, 400, 404, 405}
+DATA_TYPES = {"application/json", "text/csv", "text/plain", "text/javascript"}
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE_BREAKOUT = "\"'><img src=x onerror=alert(1)>"
 
@@ -43,7 +50,23 @@ HOSTILE_VALUES = [
 ]
 
 # Parameters any list page may read, on top of those its FilterSet or form declares.
-COMMON_PARAMETERS = ["q", "page", "format", "sort", "o", "next", "lang", "per_page", "country", "theme", "kind"]
+COMMON_PARAMETERS = ["q", "page", "page_size", "format", "sort", "next", "meeting", "with_entries"]
+# Fewer values for the query string: every parameter of every page is attacked with each of them.
+QUERY_VALUES = [
+    "99999999999999999999999999",
+    "-1",
+    "1e309",
+    "abc",
+    "",
+    "x" * 5000,
+    "' OR 1=1--",
+    SCRIPT,
+    ATTRIBUTE_BREAKOUT,
+    "é日本🙂",
+    "%ff%fe",
+    "%00",
+    "%",
+]
 
 
 def encoded(value):
@@ -76,20 +99,46 @@ def has_parameters(chain):
     return any(normalize(p.regex.pattern)[0][1] for p in chain if not isinstance(p, LocalePrefixPattern))
 
 
-def query_parameters(endpoint):
-    """The query parameters the endpoint's view declares through a FilterSet or a form, with widget suffixes."""
-    view_class = getattr(endpoint.callback, "view_class", None)
-    names = set(COMMON_PARAMETERS)
-    filterset_class = getattr(view_class, "filterset_class", None)
-    form_class = getattr(view_class, "form_class", None)
-    fields = {}
-    if filterset_class is not None:
-        fields = filterset_class(queryset=filterset_class._meta.model.objects.none()).form.fields
-    elif form_class is not None:
-        fields = form_class().fields
+def form_fields(cls):
+    """The form fields of a FilterSet or plain Form class (none if it cannot be built without arguments)."""
+    if issubclass(cls, django_filters.FilterSet):
+        return cls(queryset=cls._meta.model.objects.none()).form.fields if cls._meta.model else {}
+    try:
+        return cls().fields
+    except TypeError:
+        return {}
+
+
+def project_forms():
+    """Every FilterSet and plain Form the project's app defines: what its pages read from the query string."""
+    for info in pkgutil.iter_modules(outcomes.__path__):
+        module = importlib.import_module(f"outcomes.{info.name}")
+        for value in vars(module).values():
+            if not isinstance(value, type) or value.__module__ != module.__name__:
+                continue
+            if issubclass(value, django_filters.FilterSet) or (
+                issubclass(value, forms.Form) and not issubclass(value, forms.ModelForm)
+            ):
+                yield value
+
+
+def parameter_names(fields):
+    names = set()
     for name, field in fields.items():
         suffixes = getattr(field.widget, "suffixes", None) or [""]
         names.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes)
+    return names
+
+
+def query_parameters(endpoint):
+    """The query parameters to attack on an endpoint: those of its own FilterSet or form if it declares one, those
+    of every FilterSet and form of the project (views often build theirs in code), and common names."""
+    view_class = getattr(endpoint.callback, "view_class", None)
+    names = set(COMMON_PARAMETERS) | PROJECT_PARAMETERS
+    for attribute in ("filterset_class", "form_class"):
+        declared = getattr(view_class, attribute, None)
+        if declared is not None:
+            names |= parameter_names(form_fields(declared))
     return sorted(names)
 
 
@@ -97,21 +146,33 @@ def is_admin(chain):
     return bool(chain) and str(chain[0]) == settings.ADMIN_PATH
 
 
+PROJECT_PARAMETERS = set().union(*(parameter_names(form_fields(cls)) for cls in project_forms()))
 ENDPOINTS = list(leaf_patterns())
 PUBLIC = [(chain, endpoint) for chain, endpoint in ENDPOINTS if not is_admin(chain)]
 ADMIN = [(chain, endpoint) for chain, endpoint in ENDPOINTS if is_admin(chain)]
 
 
 def endpoint_id(item):
-    chain, endpoint = item
-    return endpoint.name or "".join(str(p) for p in chain)
+    chain, _endpoint = item
+    return "/" + "".join(str(p) for p in chain if not isinstance(p, LocalePrefixPattern))
 
 
 def assert_safe(response, url, allowed=ALLOWED):
+    """An expected status, and no markup from the URL in a body the browser would read as HTML.
+
+    JSON, CSV and plain-text answers may quote a rejected value back as data (the API's error messages do): they
+    are sent with their own type and `nosniff`, so a browser never renders them as a page.
+    """
     assert response.status_code in allowed, f"{response.status_code} for {url[:300]}"
-    body = response.content.decode("utf-8", errors="replace")
-    assert SCRIPT not in body, f"unescaped script echoed by {url[:300]}"
-    assert ATTRIBUTE_BREAKOUT not in body, f"unescaped attribute break-out echoed by {url[:300]}"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    body = content.decode("utf-8", errors="replace")
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith("text/html"):
+        assert SCRIPT not in body, f"unescaped script echoed by {url[:300]}"
+        assert ATTRIBUTE_BREAKOUT not in body, f"unescaped attribute break-out echoed by {url[:300]}"
+    elif body:
+        assert content_type.split(";")[0] in DATA_TYPES, f"{content_type} for {url[:300]}"
+        assert response["X-Content-Type-Options"] == "nosniff", url[:300]
 
 
 @pytest.fixture
@@ -148,12 +209,18 @@ def paths_with_hostile_values(chain):
     return sorted({path for value in HOSTILE_VALUES for path in fill(chain, encoded(value))})
 
 
+def test_the_query_parameters_include_every_filter_of_the_explorer():
+    assert {"q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"} <= PROJECT_PARAMETERS
+    assert {"page", "page_size"} <= PROJECT_PARAMETERS
+
+
 def test_the_walk_finds_the_public_pages_and_the_admin():
     names = {endpoint.name for _chain, endpoint in PUBLIC}
     assert {"home", "meeting-detail", "entry-detail", "country-detail", "theme-detail"} <= names
     assert "set_language" in names
     assert ADMIN, "the admin URLs are walked too"
-    assert fill(next(chain for chain, e in PUBLIC if e.name == "entry-detail"), "GF-1") == {
+    entry_detail = next(item for item in PUBLIC if endpoint_id(item) == "/entries/<str:reference>/")
+    assert fill(entry_detail[0], "GF-1") == {
         "/entries/GF-1/",
         "/en/entries/GF-1/",
     }
@@ -170,19 +237,23 @@ def test_public_paths_with_hostile_values_never_fail(hostile_client, some_conten
 @pytest.mark.django_db
 @pytest.mark.parametrize("item", PUBLIC, ids=endpoint_id)
 def test_public_query_parameters_with_hostile_values_never_fail(hostile_client, some_content, item):
+    """Lists (no path parameter) get every value in every parameter; a detail page, which shows one object, gets
+    every value in all its parameters at once and the script in each parameter alone."""
     chain, endpoint = item
     path = existing_page(hostile_client, chain, some_content)
     if path is None:
         path = sorted(fill(chain, "x"))[0]  # no page to show (a redirecting view): attack the URL it answers on
     parameters = query_parameters(endpoint)
+    alone = QUERY_VALUES if not has_parameters(chain) else [SCRIPT]
     for name in parameters:
-        for value in HOSTILE_VALUES:
+        for value in alone:
             url = f"{path}?{name}={encoded(value)}"
             assert_safe(hostile_client.get(url), url)
         repeated = f"{path}?{name}=1&{name}={encoded(SCRIPT)}&{name}=-1&{name}=%ff"
         assert_safe(hostile_client.get(repeated), repeated)
-    everything = f"{path}?" + "&".join(f"{name}={encoded(SCRIPT)}" for name in parameters)
-    assert_safe(hostile_client.get(everything), everything)
+    for value in QUERY_VALUES:
+        everything = f"{path}?" + "&".join(f"{name}={encoded(value)}" for name in parameters)
+        assert_safe(hostile_client.get(everything), everything)
 
 
 @pytest.mark.django_db
@@ -236,8 +307,11 @@ def test_anonymous_visitors_are_sent_to_the_login_page_from_every_admin_url(db, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/entries/%00/", "/countries/S%00/", "/?q=%00", "/?%00=1", "/en/?country=SN%00"])
-def test_a_nul_character_in_the_url_is_a_bad_request(hostile_client, url):
-    response = hostile_client.get(url)
+@pytest.mark.parametrize(
+    "url", ["/entries/%00/", "/en/countries/S%00/", "/admin/outcomes/entry/?q=%00", "/admin/outcomes/entry/?%00=1"]
+)
+def test_a_nul_character_in_the_url_is_a_bad_request(hostile_client, admin_user, url):
+    hostile_client.force_login(admin_user)
+    response = hostile_client.get(url.replace("/admin/", f"/{settings.ADMIN_PATH}"))
     assert response.status_code == 400
     assert response["Content-Security-Policy"]
