@@ -1,14 +1,20 @@
 """Security headers on every kind of response the site sends: pages, errors, redirects, static files, the admin."""
 
+import base64
+import hashlib
+from pathlib import Path
+
 import pytest
+import simple_history
 from django.conf import settings
 from django.test import Client
 
 from outcomes.security import header_value
 
+HISTORY_STYLE_HASH = "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"  # style="border-top: 0"
 EXPECTED_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' {HISTORY_STYLE_HASH}; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
 
@@ -17,6 +23,14 @@ def assert_security_headers(response):
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_one_inline_style_allowed_is_the_history_list_s(settings):
+    digest = base64.b64encode(hashlib.sha256(b"border-top: 0").digest()).decode()
+    assert settings.SECURE_CSP["style-src"] == ["'self'", "'unsafe-hashes'", f"'sha256-{digest}'"]
+    assert settings.SECURE_CSP["script-src"] == ["'self'"]
+    history_list = Path(simple_history.__file__).parent / "templates/simple_history/object_history_list.html"
+    assert 'style="border-top: 0"' in history_list.read_text()
 
 
 def test_the_policy_setting_reads_as_the_header_value(settings):

@@ -4,10 +4,13 @@ Run them alone with `pytest tests/browser` or `pytest -m browser`. Chromium come
 (`apt-get install chromium`); when it is missing these tests are skipped on a developer's machine and fail in CI.
 """
 
+import importlib
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # The machine has no network: without these flags Chromium keeps trying to reach it.
@@ -56,9 +59,11 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def _countries(transactional_db):
-    """The live server needs committed data, so every browser test ends with a flush of the database, countries
-    included: put back what migration 0003 made."""
+def _migrated_data(transactional_db):
+    """The live server needs committed data, so every test here ends with a flush of the database, which takes
+    what the data migrations made with it: put back the countries (0003) and the Secretariat group (0005)."""
+    from django.contrib.auth.models import Group, Permission
+
     from outcomes.countries import iso_countries
     from outcomes.models import Country
 
@@ -66,6 +71,20 @@ def _countries(transactional_db):
         Country.objects.bulk_create(
             Country(code=code, name_fr=name_fr, name_en=name_en) for code, name_fr, name_en in iso_countries()
         )
+    secretariat_migration = importlib.import_module("outcomes.migrations.0005_secretariat_group")
+    group, created = Group.objects.get_or_create(name=secretariat_migration.GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="outcomes", codename__in=secretariat_migration.codenames()
+            )
+        )
+
+
+@pytest.fixture
+def real_fixtures(_migrated_data):
+    """The real content of fixtures/: the border management meeting as transcribed from its final document."""
+    call_command("load_fixtures", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -103,15 +122,28 @@ def page(browser, live_server, browser_problems):
 
 
 @pytest.fixture
-def visit(page):
-    """Open a path of the site and check it answered 200."""
+def visit(page, browser_problems):
+    """Open a path of the site and check its status (200 unless told); an expected error is no browser problem."""
 
-    def go(path):
+    def go(path, status=200):
         response = page.goto(path)
-        assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+        assert response is not None and response.status == status, f"{path}: {response and response.status}"
+        if status >= 400:
+            browser_problems[:] = [problem for problem in browser_problems if response.url not in problem]
         return response
 
     return go
+
+
+@pytest.fixture
+def follow():
+    """Click something that loads a new page, and wait for that page."""
+
+    def click(page, locator):
+        with page.expect_navigation():
+            locator.click()
+
+    return click
 
 
 @pytest.fixture
