@@ -168,7 +168,8 @@ def assert_accessible():
 
 @pytest.fixture
 def screenshot():
-    """Save full-page screenshots of the page at 1280 and 360 px wide in test-artifacts/screenshots/."""
+    """Save full-page screenshots of the page at 1280 and 360 px wide in test-artifacts/screenshots/, and the top
+    of the page at 1280 px (`<name>-1280-top.png`, what docs/screenshots/ keeps)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, name):
@@ -176,9 +177,11 @@ def screenshot():
         paths = []
         for width, viewport in VIEWPORTS.items():
             page.set_viewport_size(viewport)
-            path = SCREENSHOTS / f"{name}-{width}.png"
-            page.screenshot(path=path, full_page=True)
-            paths.append(path)
+            paths.append(SCREENSHOTS / f"{name}-{width}.png")
+            page.screenshot(path=paths[-1], full_page=True)
+            if width == 1280:
+                paths.append(SCREENSHOTS / f"{name}-1280-top.png")
+                page.screenshot(path=paths[-1])
         page.set_viewport_size(original)
         return paths
 
@@ -200,6 +203,8 @@ def border_meeting(make_meeting, make_session, make_entry, make_theme):
         code="GF",
         title="Réunion thématique de haut niveau sur la coopération dans le domaine de la gestion des frontières",
         summary="Soixante-dix participants de vingt-six pays ont échangé sur la gestion des frontières.",
+        source_title="Document final",
+        source_file="document-final-gestion-des-frontieres.txt",
     )
     meeting.co_chairs.set(Country.objects.filter(code__in=["ES", "MA"]))
     patrols = make_theme(slug="patrouilles-conjointes", name_fr="Patrouilles conjointes", name_en="Joint patrols")
