@@ -78,7 +78,8 @@ if bad:
     sys.exit("paths of the mix that do not answer 200:\n" + "\n".join(bad))
 EOF
 
-echo "== wrk: $CONNECTIONS connections, $THREADS threads, $DURATION"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== wrk: $CONNECTIONS connections, $THREADS threads, $DURATION (load average before: $load_before)"
 wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --timeout 10s --latency -s bench/load.lua \
   "http://127.0.0.1:$PORT" -- "$work/urls.txt" | tee "$work/wrk.txt"
 
@@ -92,6 +93,7 @@ socket_errors=$(result socket_errors)
   echo "gunicorn ($WORKERS workers × $WORKER_THREADS threads, debug off) and PostgreSQL on 127.0.0.1, machine of"
   echo "$(nproc) cores; wrk with $CONNECTIONS connections on $THREADS threads for $DURATION, cycling through"
   echo "$(wc -l < "$work/urls.txt") paths (home, meetings, entries, countries, themes, explorer with filters, search)."
+  echo "Load average just before the run: $load_before (other processes on the machine slow the server down)."
   echo
   echo "| measure | value |"
   echo "| --- | --- |"

@@ -3,14 +3,16 @@
 Run through `manage.py shell -c`: `python manage.py shell < bench/urls.py`.
 """
 
+from urllib.parse import urlencode
+
 from django.urls import NoReverseMatch, reverse
 
 from outcomes.models import Country, Entry, Meeting, Theme
 
 
-def url(name, *args, query=""):
+def url(name, *args, query=None):
     try:
-        return reverse(f"outcomes:{name}", args=args) + (f"?{query}" if query else "")
+        return reverse(f"outcomes:{name}", args=args) + (f"?{urlencode(query, doseq=True)}" if query else "")
     except NoReverseMatch:
         return None
 
@@ -28,11 +30,11 @@ paths += [url("entry-detail", reference) for reference in entries]
 paths += [url("country-detail", code) for code in countries]
 paths += [url("theme-detail", slug) for slug in themes]
 for code in countries[:10]:
-    paths.append(url("entry-list", query=f"country={code}"))
-    paths.append(url("entry-list", query=f"country={code}&kind=good_practice"))
+    paths.append(url("entry-list", query={"country": code}))
+    paths.append(url("entry-list", query={"country": code, "kind": "good_practice"}))
     for slug in themes[:3]:
-        paths.append(url("entry-list", query=f"country={code}&theme={slug}"))
+        paths.append(url("entry-list", query={"country": code, "theme": slug}))
 for words in ["patrouilles conjointes", "frontières", "échange d'informations", "formation", "Frontex", "retour"]:
-    paths.append(url("search", query=f"q={words.replace(' ', '+')}"))
-    paths.append(url("entry-list", query=f"q={words.replace(' ', '+')}"))
+    paths.append(url("entry-list", query={"q": words}))
+    paths.append(url("entry-list", query={"q": words, "country": "SN"}))
 print("\n".join(path for path in paths if path))

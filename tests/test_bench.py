@@ -25,6 +25,9 @@ def test_every_path_of_the_load_mix_answers_200(client, make_entry, make_theme):
     assert "/" in paths
     assert any(path.startswith("/entries/") for path in paths)
     assert any(path.startswith("/countries/SN/") for path in paths)
+    assert any(path.startswith("/entries/?q=") for path in paths)
+    assert any(path.startswith("/entries/?country=SN&theme=") for path in paths)
+    assert all(path.isascii() and " " not in path for path in paths), "wrk sends the paths as they are"
     for path in set(paths):
         assert client.get(path).status_code == 200, path
 
