@@ -63,6 +63,26 @@ def test_html_pages_send_the_security_headers(client, published_pages, page):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, content_type",
+    [
+        ("/entries.csv?country=SN", "text/csv"),
+        ("/entries.json?country=SN", "application/json"),
+        ("/api/", "application/json"),
+        ("/api/entries/?country=SN", "application/json"),
+        ("/api/entries/NOPE-1/", "application/json"),
+        ("/api/entries/?page=0", "application/json"),
+        ("/entries.csv?kind=nonsense", "text/plain"),
+    ],
+)
+def test_exports_and_api_answers_send_the_security_headers(client, published_pages, path, content_type):
+    response = client.get(path)
+    assert response.status_code in {200, 400, 404}
+    assert response["Content-Type"].startswith(content_type)
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
 def test_not_found_answers_send_the_security_headers(client):
     response = client.get("/entries/NOPE-1/")
     assert response.status_code == 404

@@ -64,3 +64,17 @@ def test_entry_text_with_html_is_shown_as_text_in_the_admin(page, border_meeting
     page.goto(f"/{settings.ADMIN_PATH}outcomes/entry/{entry.pk}/change/")
     assert page.locator("#id_text").input_value() == HOSTILE_TEXT
     assert page.locator("b", has_text="bold").count() == 0
+
+
+def test_entry_text_with_html_is_shown_as_text_on_the_public_pages(page, visit, border_meeting):
+    entry = border_meeting.joint_patrols
+    Entry.objects.filter(pk=entry.pk).update(text=HOSTILE_TEXT)
+    visit(entry.get_absolute_url())
+    assert page.locator(".entry-full__text").inner_text() == HOSTILE_TEXT
+    assert page.locator(".entry-full__text b").count() == 0
+    for path in [border_meeting.meeting.get_absolute_url(), "/countries/SN/", "/entries/?country=ES"]:
+        visit(path)
+        card = page.locator(f"#{entry.anchor}")
+        assert card.locator(".entry-card__text").inner_text() == HOSTILE_TEXT, path
+        assert card.locator(".entry-card__text b").count() == 0, path
+    # No alert() ran anywhere: the page fixture fails the test on any dialog.
