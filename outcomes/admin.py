@@ -21,6 +21,10 @@ from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session
 
 PUBLISH_PERMISSION = "outcomes.publish_entry"
 
+admin.site.site_header = _("Rabat KB · administration")
+admin.site.site_title = _("Rabat KB")
+admin.site.index_title = _("Curation de la base de connaissances")
+
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """History with diffs and revert; reverting writes, so it needs the change permission, not only the view one."""
@@ -69,7 +73,12 @@ def require_valid_key(model, value):
 
 
 class OrderedInlineForm(forms.ModelForm):
-    """Leaves the uniqueness of `order` to the formset, which sees every row at once (so two rows can swap)."""
+    """Leaves the uniqueness of `order` to the formset, which sees every row at once (so two rows can swap).
+
+    Django checks unique constraints per form against the database, where a swapped row still holds the old
+    position; excluding `order` from those checks (here and in the formset's own cross-form check) is the hook
+    Django gives, `_get_validation_exclusions`.
+    """
 
     def _get_validation_exclusions(self):
         return {*super()._get_validation_exclusions(), "order"}
@@ -82,23 +91,24 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
-        kept = [form for form in kept if not self._should_delete_form(form) and form.cleaned_data.get("order")]
-        in_formset = {form.instance.pk for form in self.forms if form.instance.pk}
-        taken = {}
-        for order in (
-            self.model.objects.filter(**{self.fk.name: self.instance})
-            .exclude(pk__in=in_formset)
-            .values_list("order", flat=True)
-            if self.instance.pk
-            else []
-        ):
-            taken[order] = None
+        kept = [
+            form
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk)
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("order") is not None
+        ]
+        # Rows of the parent that the formset does not show keep their positions.
+        taken = set()
+        if self.instance.pk:
+            shown = [form.instance.pk for form in self.forms if form.instance.pk]
+            others = self.model.objects.filter(**{self.fk.name: self.instance}).exclude(pk__in=shown)
+            taken = set(others.values_list("order", flat=True))
         for form in kept:
             order = form.cleaned_data["order"]
             if order in taken:
                 form.add_error("order", _("Cette position est déjà prise : chaque ligne a sa propre position."))
-            taken[order] = form
+            taken.add(order)
 
     def save_existing_objects(self, commit=True):
         if not commit:
@@ -109,12 +119,14 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
             for form in self.initial_forms
             if "order" in form.changed_data and not self._should_delete_form(form)
         ]
-        # Delete first and park moved rows past the end, so a swap never meets the unique constraint midway.
+        # Delete first, then park moved rows past both the current and the new positions, so that no save in
+        # between meets the unique constraint (a swap, or a row moving to where another one was).
         for obj in deleted:
             self.delete_existing(obj, commit=True)
         if moved:
             siblings = self.model.objects.filter(**{self.fk.name: self.instance})
-            top = siblings.aggregate(top=Max("order"))["top"] or 0
+            wanted = [form.cleaned_data.get("order") or 0 for form in self.forms if form.has_changed()]
+            top = max([siblings.aggregate(top=Max("order"))["top"] or 0, *wanted])
             for offset, pk in enumerate(moved, start=1):
                 siblings.filter(pk=pk).update(order=top + offset)
         saved = super().save_existing_objects(commit)  # skips the rows deleted above
@@ -126,7 +138,7 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(HistoryAdmin):
     list_display = ["code", "name_fr", "name_en"]
     search_fields = ["code", "name_fr", "name_en"]
 
@@ -150,28 +162,37 @@ class OrganisationAdmin(HistoryAdmin):
 # Meetings and sessions ---------------------------------------------------------------------------------------------
 
 
-class SessionInline(admin.TabularInline):
-    model = Session
+class MeetingRowInline(admin.TabularInline):
+    """A row of the meeting page: its session choices are the meeting's own, read once for all the rows."""
+
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
-    fields = ["order", "slug", "title", "parent"]
     extra = 0
-    show_change_link = True
+    session_fields = []
+    country_fields = []
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            # Only the sessions of the meeting being edited can be parents.
+        if db_field.name in self.session_fields:
             meeting_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Session.objects.filter(meeting_id=meeting_id) if meeting_id else Session.objects.none()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.session_fields + self.country_fields:
+            # One query for the whole formset instead of one per row; the queryset still validates the input.
+            formfield.choices = [(str(value), label) for value, label in formfield.choices]
+        return formfield
 
 
-class SpeakerInline(admin.TabularInline):
+class SessionInline(MeetingRowInline):
+    model = Session
+    fields = ["order", "slug", "title", "parent"]
+    session_fields = ["parent"]
+    show_change_link = True
+
+
+class SpeakerInline(MeetingRowInline):
     model = Speaker
-    form = OrderedInlineForm
-    formset = OrderedInlineFormSet
-    extra = 0
-    autocomplete_fields = ["country", "session"]
+    session_fields = ["session"]
+    country_fields = ["country"]
 
 
 @admin.register(Meeting)
@@ -392,7 +413,7 @@ class EntryCountryAdmin(HistoryAdmin):
 class HistoryLogAdmin(admin.ModelAdmin):
     """Read-only log of every recorded change of one model, deletions included, with a link to the object."""
 
-    list_display = ["history_date", "history_type", "history_user", "object_label"]
+    list_display = ["when", "change", "who", "object_label"]
     list_filter = ["history_type", "history_date"]
     list_select_related = ["history_user"]
     date_hierarchy = "history_date"
@@ -405,6 +426,18 @@ class HistoryLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("date"), ordering="history_date")
+    def when(self, record):
+        return record.history_date
+
+    @admin.display(description=_("changement"), ordering="history_type")
+    def change(self, record):
+        return record.get_history_type_display()
+
+    @admin.display(description=_("par"), ordering="history_user__username")
+    def who(self, record):
+        return record.history_user or "—"
 
     @admin.display(description=_("objet"))
     def object_label(self, record):
@@ -421,5 +454,5 @@ class HistoryLogAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, label)
 
 
-for _model in [Meeting, Session, Entry, EntryCountry, Speaker, Theme, Organisation]:
+for _model in [Meeting, Session, Entry, EntryCountry, Speaker, Country, Theme, Organisation]:
     admin.site.register(_model.history.model, HistoryLogAdmin)

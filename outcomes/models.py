@@ -36,6 +36,8 @@ class Country(LocalisedNameMixin, models.Model):
     name_fr = models.CharField(_("nom (français)"), max_length=100)
     name_en = models.CharField(_("nom (anglais)"), max_length=100)
 
+    history = HistoricalRecords(verbose_name=_("version de pays"), verbose_name_plural=_("journal · pays"))
+
     class Meta:
         ordering = ["name_fr"]
         verbose_name = _("pays")

@@ -133,8 +133,12 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Behind a reverse proxy, the client address is the one the proxies appended to X-Forwarded-For.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Behind a reverse proxy, the client address is the one the proxies appended to X-Forwarded-For (one proxy assumed
+# when DJANGO_SECURE_PROXY_SSL_HEADER says there is one).
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER") else "0")
+)
 AXES_CLIENT_IP_CALLABLE = "rabatkb.client_ip.client_ip"
 
 # Security: secure by default outside debug; a TLS-terminating proxy sets DJANGO_SECURE_PROXY_SSL_HEADER.

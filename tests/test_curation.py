@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from outcomes.models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Status
+from outcomes.models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status
 from tests.admin_support import action_data, form_data
 
 CHANGELIST = "/admin/outcomes/entry/"
@@ -173,6 +173,15 @@ def test_swapping_two_entries_in_the_session_inline_reorders_them(curator, make_
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.order, second.order) == (2, 1)
+
+
+def test_moving_entries_to_new_positions_beyond_the_last_one(curator, make_session, make_entry):
+    session = make_session()
+    first, second = make_entry(session=session, order=1), make_entry(session=session, order=2)
+    url = reverse("admin:outcomes_session_change", args=[session.pk])
+    response = curator.post(url, inline_orders(curator.get(url), "entries", {0: 4, 1: 3}))
+    assert response.status_code == 302
+    assert list(session.entries.order_by("order").values_list("pk", "order")) == [(second.pk, 3), (first.pk, 4)]
 
 
 def test_two_entries_at_the_same_position_is_a_form_error_not_a_crash(curator, make_session, make_entry):
@@ -389,3 +398,37 @@ def test_a_bulk_action_on_all_filtered_entries_touches_only_those(curator, make_
     curator.post(url, {**data, "apply": "1", "theme": theme.pk})
     assert set(theme.entries.all()) == set(drafts)
     assert not published.themes.exists()
+
+
+def test_the_meeting_page_runs_a_constant_number_of_queries(curator, make_meeting, make_session):
+    meeting = make_meeting()
+    url = reverse("admin:outcomes_meeting_change", args=[meeting.pk])
+
+    def add_rows(count):
+        for _ in range(count):
+            session = make_session(meeting=meeting)
+            Speaker.objects.create(
+                meeting=meeting, session=session, order=session.order, name="A. Diallo", country_id="SN"
+            )
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            page = curator.get(url)
+        assert page.status_code == 200
+        return len(queries), page.content.decode()
+
+    add_rows(1)
+    few, _page = count_queries()
+    add_rows(6)
+    many, page = count_queries()
+    assert many == few
+    assert page.count('<option value="SN" selected>') == 7  # each speaker's country is shown
+
+
+def test_a_speaker_cannot_be_put_in_a_session_of_another_meeting(curator, make_session):
+    session, elsewhere = make_session(), make_session()
+    Speaker.objects.create(meeting=session.meeting, session=session, order=1, name="A. Diallo")
+    url = reverse("admin:outcomes_meeting_change", args=[session.meeting.pk])
+    response = curator.post(url, form_data(curator.get(url), **{"speakers-0-session": str(elsewhere.pk)}))
+    assert response.status_code == 200
+    assert Speaker.objects.get().session == session

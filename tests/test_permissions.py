@@ -181,6 +181,29 @@ def test_curators_add_change_and_delete_every_model(client, world, secretariat_u
     assert client.post(delete_url, {"post": "yes"}).status_code == 302
     assert not model.objects.filter(pk=created.pk).exists()
 
+    # Each step is in the object's history, with who did it.
+    history = model.history.filter(**{model._meta.pk.attname: created.pk}).order_by("history_date")
+    assert [record.history_type for record in history][0] == "+"
+    assert [record.history_type for record in history][-1] == "-"
+    assert "~" in {record.history_type for record in history}
+    assert {record.history_user for record in history} == {secretariat_user if who == "secretariat" else superuser}
+
+
+@pytest.mark.parametrize("who", ["secretariat", "superuser"])
+def test_curators_may_run_every_bulk_action(client, world, secretariat_user, superuser, make_theme, who):
+    client.force_login(secretariat_user if who == "secretariat" else superuser)
+    entry, theme, url = world["entry"], make_theme(), reverse("admin:outcomes_entry_changelist")
+    assert client.post(url, action_data("unpublish_selected", entry)).status_code == 302
+    assert Entry.objects.get(pk=entry.pk).status == Status.DRAFT
+    assert client.post(url, action_data("publish_selected", entry)).status_code == 302
+    assert Entry.objects.get(pk=entry.pk).status == Status.PUBLISHED
+    assert client.post(url, action_data("add_theme_to_selected", entry)).status_code == 200  # which theme?
+    assert client.post(url, action_data("add_theme_to_selected", entry, apply="1", theme=theme.pk)).status_code == 302
+    assert theme in entry.themes.all()
+    data = action_data("add_country_to_selected", entry, apply="1", country="GM", role="partner")
+    assert client.post(url, data).status_code == 302
+    assert entry.country_tags.filter(country="GM", role="partner").exists()
+
 
 def test_only_those_who_may_publish_can_publish(client, world, make_user):
     curator = make_user(group="Secretariat", is_staff=True)
@@ -250,6 +273,7 @@ def test_five_failed_logins_lock_the_account_out_even_with_the_right_password(cl
     assert login(client, "secretariat", "wrong").status_code == 429  # the fifth failure locks
     response = login(client, "secretariat", PASSWORD)
     assert response.status_code == 429
+    assert "Réessayez dans 15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # The lockout is for this username from this address only.
     assert login(Client(), "secretariat", PASSWORD, ip="10.0.0.2").status_code == 302

@@ -5,7 +5,7 @@ from django.db import migrations
 
 GROUP = "Secretariat"
 MODELS = ["meeting", "session", "entry", "entrycountry", "speaker", "country", "theme", "organisation"]
-HISTORY_MODELS = [f"historical{name}" for name in MODELS if name != "country"]
+HISTORY_MODELS = [f"historical{name}" for name in MODELS]
 ACTIONS = ["add", "change", "delete", "view"]
 
 
