@@ -247,8 +247,11 @@ class _Mapping:
 class Validator:
     """Checks a whole file, collecting every problem with its place, and returns it cleaned for the writer."""
 
-    def __init__(self):
+    def __init__(self, vocabulary=None):
         self.problems = []
+        # The themes and organisations of the vocabulary files loaded with this file, {section: {slug: values}}:
+        # a meeting file may repeat them but not contradict them, or load_fixtures would never settle.
+        self.vocabulary = vocabulary or {}
         self.country_codes = set(Country.objects.values_list("code", flat=True))
         self.theme_slugs = set(Theme.objects.values_list("slug", flat=True))
         self.organisation_slugs = set(Organisation.objects.values_list("slug", flat=True))
@@ -354,12 +357,20 @@ class Validator:
     def themes(self, value, place):
         themes = self.items(value, place, self.theme)
         self.theme_slugs |= self.defined_once(themes, place)
+        self.agree_with_vocabulary(themes, place, "themes")
         return themes
 
     def organisations(self, value, place):
         organisations = self.items(value, place, self.organisation)
         self.organisation_slugs |= self.defined_once(organisations, place)
+        self.agree_with_vocabulary(organisations, place, "organisations")
         return organisations
+
+    def agree_with_vocabulary(self, items, place, section):
+        for index, item in enumerate(items):
+            defined = self.vocabulary.get(section, {}).get(item and item["slug"])
+            if defined and defined != item:
+                self.problem(_at(place, index), f"{item['slug']!r} is defined differently in {section}.yaml")
 
     def defined_once(self, items, place):
         """The slugs of the themes or organisations of the file; a slug given twice is a problem."""
@@ -589,9 +600,9 @@ def _wrong(expected, value):
     raise Invalid(f"expected {expected!r}, got {value!r}")
 
 
-def validate(data):
+def validate(data, vocabulary=None):
     """The file's data checked and cleaned; raises an ExchangeError listing every problem."""
-    return Validator().read_file(data)
+    return Validator(vocabulary).read_file(data)
 
 
 # Writing the database --------------------------------------------------------------------------------------------
@@ -612,6 +623,7 @@ class ImportResult:
 
     meeting: Meeting | None = None
     changes: Counter = field(default_factory=Counter)  # (action, model) -> count
+    vocabulary: dict = field(default_factory=dict)  # what a vocabulary file defines: {section: {slug: values}}
 
     def summary(self):
         parts = []
@@ -623,9 +635,11 @@ class ImportResult:
         return "; ".join(parts) or "nothing changed"
 
 
-def import_meeting(data, *, dry_run=False):
-    """Check the whole file, then create or update its meeting in one transaction (rolled back in a dry run)."""
-    plan = validate(data)
+def import_meeting(data, *, dry_run=False, vocabulary=None):
+    """Check the whole file, then create or update its meeting in one transaction (rolled back in a dry run).
+
+    `vocabulary`: the definitions of the vocabulary files loaded with it, which the file must not contradict."""
+    plan = validate(data, vocabulary)
     result = ImportResult()
     with transaction.atomic():
         _write_vocabulary(plan, result.changes)
@@ -643,7 +657,7 @@ def import_meeting(data, *, dry_run=False):
 def import_vocabulary(data, *, dry_run=False):
     """Create or update the themes and organisations of a fixtures file (`themes:` / `organisations:` lists)."""
     plan = Validator().read_vocabulary(data)
-    result = ImportResult()
+    result = ImportResult(vocabulary={section: {item["slug"]: item for item in plan[section]} for section in plan})
     with transaction.atomic():
         _write_vocabulary(plan, result.changes)
         if dry_run:

@@ -150,6 +150,17 @@ def test_load_fixtures_writes_nothing_when_any_file_has_a_problem(db, fixtures_d
     assert counts() == [0, 0, 0, 0, 0, 0]
 
 
+def test_load_fixtures_refuses_a_meeting_file_that_contradicts_the_vocabulary_files(db, fixtures_dir):
+    themes = fixtures_dir / "themes.yaml"
+    themes.write_text(themes.read_text().replace("name_en: Border management", "name_en: Borders"))
+    with pytest.raises(CommandError) as raised:
+        run("load_fixtures", "--dir", fixtures_dir)
+    assert str(raised.value).splitlines()[1:] == [
+        "  meetings/exemple.yaml: themes[1]: 'border-management' is defined differently in themes.yaml"
+    ]
+    assert counts() == [0, 0, 0, 0, 0, 0]
+
+
 def test_load_fixtures_dry_run_writes_nothing(db, fixtures_dir):
     output = run("load_fixtures", "--dir", fixtures_dir, "--dry-run")
     assert output.startswith(f"Checked (dry run, nothing written) 3 fixture file(s) from {fixtures_dir}.")

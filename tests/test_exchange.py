@@ -135,8 +135,16 @@ def two_meetings(make_meeting, make_session, make_entry, make_theme):
     )
     entry.organisations.set([frontex, ncm])
     make_entry(session=senegal, order=2, kind=Entry.Kind.RECOMMENDATION, text="Une recommandation.", themes=[borders])
-    Speaker.objects.create(meeting=meeting, order=1, honorific="Mme", name="Angeles Moreno Bau", country_id="ES",
-                           position="Secrétaire d'État", role="Co-présidente", session=opening)  # fmt: skip
+    Speaker.objects.create(
+        meeting=meeting,
+        order=1,
+        honorific="Mme",
+        name="Angeles Moreno Bau",
+        country_id="ES",
+        position="Secrétaire d'État",
+        role="Co-présidente",
+        session=opening,
+    )
     Speaker.objects.create(meeting=meeting, order=2, name="Ola Nordmann", country_id="NO", institution="UDI")
     return earlier, meeting
 

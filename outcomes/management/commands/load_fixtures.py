@@ -27,27 +27,35 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
 
     def handle(self, *args, directory, dry_run, **options):
-        steps = [
-            (path, import_vocabulary)
-            for path in (directory / "themes.yaml", directory / "organisations.yaml")
-            if path.exists()
+        vocabulary_files = [
+            path for path in (directory / "themes.yaml", directory / "organisations.yaml") if path.exists()
         ]
-        steps += [(path, import_meeting) for path in sorted((directory / "meetings").glob("*.yaml"))]
+        meeting_files = sorted((directory / "meetings").glob("*.yaml"))
+        vocabulary = {}  # what the vocabulary files define, which the meeting files must not contradict
         problems, reports = [], []
-        # One transaction: a later file may use the themes of an earlier one, and a problem anywhere writes nothing.
+
+        def load(path, importer, **extra):
+            try:
+                result = importer(read_yaml(path), **extra)
+            except ExchangeError as error:
+                problems.extend(f"  {path.relative_to(directory)}: {problem}" for problem in error.problems)
+                return
+            reports.append(f"  {path.relative_to(directory)}: {result.summary()}")
+            for section, items in result.vocabulary.items():
+                vocabulary.setdefault(section, {}).update(items)
+
+        # One transaction: meeting files use the themes of the vocabulary files, and a problem anywhere writes nothing.
         with transaction.atomic():
-            for path, load in steps:
-                try:
-                    result = load(read_yaml(path))
-                except ExchangeError as error:
-                    problems += [f"  {path.relative_to(directory)}: {problem}" for problem in error.problems]
-                else:
-                    reports.append(f"  {path.relative_to(directory)}: {result.summary()}")
+            for path in vocabulary_files:
+                load(path, import_vocabulary)
+            for path in meeting_files:
+                load(path, import_meeting, vocabulary=vocabulary)
             if problems or dry_run:
                 transaction.set_rollback(True)
         if problems:
             raise CommandError("\n".join([f"{len(problems)} problem(s) in {directory}, nothing written:", *problems]))
         done = "Checked (dry run, nothing written)" if dry_run else "Loaded"
-        self.stdout.write(self.style.SUCCESS(f"{done} {len(steps)} fixture file(s) from {directory}."))
+        count = len(vocabulary_files) + len(meeting_files)
+        self.stdout.write(self.style.SUCCESS(f"{done} {count} fixture file(s) from {directory}."))
         for report in reports:
             self.stdout.write(report)
