@@ -7,10 +7,13 @@ Run them alone with `pytest tests/browser` or `pytest -m browser`. Chromium come
 import importlib
 import io
 import os
+import pkgutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+import outcomes.migrations
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # The machine has no network: without these flags Chromium keeps trying to reach it.
@@ -29,7 +32,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
 
@@ -71,7 +74,13 @@ def _migrated_data(transactional_db):
         Country.objects.bulk_create(
             Country(code=code, name_fr=name_fr, name_en=name_en) for code, name_fr, name_en in iso_countries()
         )
-    secretariat_migration = importlib.import_module("outcomes.migrations.0005_secretariat_group")
+    secretariat_migration = importlib.import_module(
+        next(
+            f"outcomes.migrations.{module.name}"
+            for module in pkgutil.iter_modules(outcomes.migrations.__path__)
+            if module.name.endswith("_secretariat_group")
+        )
+    )
     group, created = Group.objects.get_or_create(name=secretariat_migration.GROUP)
     if created:
         group.permissions.set(
