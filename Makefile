@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/rabatkb
 DEV_ENV := DJANGO_DEBUG=true DATABASE_URL=
 
-.PHONY: run test test-postgres test-sqlite install install-dev browser lint format clean
+.PHONY: run test test-postgres test-sqlite install install-dev browser load lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,8 +25,15 @@ run: install
 	$(DEV_ENV) $(PYTHON) manage.py load_fixtures
 	$(DEV_ENV) $(PYTHON) manage.py runserver 127.0.0.1:8000
 
+# Debian's Chromium for the browser tests (tests/browser/). If it cannot be installed the run goes on, and the
+# browser tests fail in CI (CI=true) or are skipped with a reason on a developer's machine.
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium; } \
+		|| echo "== chromium could not be installed: the browser tests will fail in CI"
+
 # PostgreSQL first (DATABASE_URL, or the local server when it answers), then SQLite; fails if either fails.
-test: install-dev
+test: install-dev browser
 	@status=0; \
 	pg_url="$${DATABASE_URL:-}"; \
 	if [ -z "$$pg_url" ] && $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then pg_url="$(PG_URL)"; fi; \
@@ -37,6 +44,11 @@ test: install-dev
 	echo "== tests on SQLite"; \
 	DATABASE_URL= $(PYTHON) -m pytest $(PYTEST_ARGS) || status=1; \
 	exit $$status
+
+# The load test of bench/README: gunicorn (debug off, PostgreSQL) on 127.0.0.1 under wrk for 30 s.
+load: install
+	@command -v wrk >/dev/null 2>&1 || { $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk; }
+	bench/load.sh
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

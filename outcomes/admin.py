@@ -3,10 +3,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -48,10 +49,24 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
         return RevertForm
 
+    def history_view(self, request, object_id, extra_context=None):
+        require_valid_key(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
+        require_valid_key(self.model, object_id)
+        require_valid_key(self.model.history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def require_valid_key(model, value):
+    """404 for a primary key the model could not hold (simple-history would query with it and fail: a 500)."""
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except ValidationError as error:
+        raise Http404 from error
 
 
 # Ordered inlines -------------------------------------------------------------------------------------------------

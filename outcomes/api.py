@@ -6,6 +6,7 @@ all as JSON.
 """
 
 from django.core.paginator import InvalidPage, Paginator
+from django.core.validators import slug_re
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -198,7 +199,8 @@ class SessionList(ApiView):
         sessions = self.sessions()
         meeting = request.GET.get("meeting")
         if meeting:
-            if not Meeting.objects.published().filter(slug=meeting).exists():
+            # A slug check first: a NUL character would reach PostgreSQL, which refuses it (a 500).
+            if not slug_re.search(meeting) or not Meeting.objects.published().filter(slug=meeting).exists():
                 raise JsonError(400, _("Réunion inconnue."), {"meeting": [{"message": meeting, "code": "invalid"}]})
             sessions = sessions.filter(meeting__slug=meeting)
         return self.paginated(sessions.order_by("meeting__slug", "order"), self.session_data)
