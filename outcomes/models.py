@@ -417,3 +417,21 @@ class Speaker(models.Model):
 
     def __str__(self):
         return " ".join(part for part in [self.honorific, self.name] if part)
+
+
+class ContentVersion(models.Model):
+    """A counter the database bumps on every write to the content tables: the validator of public pages' caches.
+
+    Database triggers (installed by `outcomes.caching.install_version_triggers` after each migrate) bump it, so
+    bulk updates, imports and raw SQL count as changes too, not only saves that send signals.
+    """
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("version du contenu")
+        verbose_name_plural = _("versions du contenu")
+
+    def __str__(self):
+        return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})" if self.changed_at else str(self.version)

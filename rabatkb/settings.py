@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "outcomes.caching.PublicPageCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +112,9 @@ STORAGES = {
 
 # Where the source documents the site links to live (fixtures/source/ in the repository).
 SOURCE_DOCUMENTS_DIR = BASE_DIR / "fixtures" / "source"
+
+# How long a browser or proxy may reuse a public page before revalidating it (ETag; see outcomes/caching.py).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "60"))
 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 

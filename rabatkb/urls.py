@@ -3,9 +3,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from outcomes.views_health import healthz
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 # French, the default language, lives at the root; English under /en/.
