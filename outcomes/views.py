@@ -1,33 +1,319 @@
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from .models import Country, Entry, Meeting, Organisation, Theme
+from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status, Theme
+
+PUBLISHED_ENTRY = Q(entries__status=Status.PUBLISHED, entries__meeting__status=Status.PUBLISHED)
+RELATED_LIMIT = 6
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+
+
+def sort_key(name):
+    """Alphabetical order that ignores case and accents on every database ("Égypte" before "Espagne")."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def by_name(objects):
+    return sorted(objects, key=lambda obj: sort_key(str(obj.name)))
+
+
+def kind_counts(prefix="entries", published=PUBLISHED_ENTRY):
+    """One `n_<kind>` count of published entries per kind, plus `n_total`, as annotations."""
+    counts = {
+        f"n_{kind}": Count(prefix, filter=published & Q(**{f"{prefix}__kind": kind}), distinct=True)
+        for kind in Entry.Kind.values
+    }
+    return {"n_total": Count(prefix, filter=published, distinct=True), **counts}
+
+
+def kind_breakdown(obj):
+    """[(kind, label, count)] for the non-zero `n_<kind>` annotations of obj, in the order of Entry.Kind."""
+    return [(kind, label, getattr(obj, f"n_{kind}")) for kind, label in Entry.Kind.choices if getattr(obj, f"n_{kind}")]
+
+
+def entries_for_cards():
+    """Published entries with everything the entry card shows."""
+    return (
+        Entry.objects.published()
+        .select_related("meeting", "session")
+        .prefetch_related(
+            Prefetch("country_tags", queryset=EntryCountry.objects.select_related("country")),
+            Prefetch("themes", queryset=Theme.objects.order_by("name_fr")),
+            "organisations",
+        )
+    )
+
+
+def group_by_kind(entries):
+    """[(kind, label, [entries])] in the order of Entry.Kind, each group in document order."""
+    groups = {kind: [] for kind in Entry.Kind.values}
+    for entry in entries:
+        groups[entry.kind].append(entry)
+    return [(kind, label, groups[kind]) for kind, label in Entry.Kind.choices if groups[kind]]
 
 
 class Home(TemplateView):
     template_name = "outcomes/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(meetings=Meeting.objects.published(), **kwargs)
+        meetings = Meeting.objects.published().prefetch_related("co_chairs")
+        meetings = list(meetings.annotate(**kind_counts(published=Q(entries__status=Status.PUBLISHED))))
+        for meeting in meetings:
+            meeting.kinds = kind_breakdown(meeting)
+            meeting.co_chair_list = by_name(meeting.co_chairs.all())
+        totals = Entry.objects.published().aggregate(
+            n_total=Count("pk"), **{f"n_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Entry.Kind.values}
+        )
+        countries = Country.objects.annotate(n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True))
+        countries = countries.filter(n_total__gt=0).order_by("-n_total", "name_fr")
+        themes = Theme.objects.annotate(n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True))
+        themes = themes.filter(n_total__gt=0).order_by("-n_total", "name_fr")
+        return super().get_context_data(
+            meetings=meetings,
+            total_entries=totals["n_total"],
+            kinds=[(kind, label, totals[f"n_{kind}"]) for kind, label in Entry.Kind.choices if totals[f"n_{kind}"]],
+            top_countries=list(countries[:12]),
+            top_themes=list(themes[:12]),
+            **kwargs,
+        )
 
 
 class MeetingDetail(DetailView):
-    queryset = Meeting.objects.published()
+    """The final document as a structured page: metadata, then every session and its entries in document order."""
+
+    def get_queryset(self):
+        sessions = Session.objects.order_by("order").prefetch_related(
+            Prefetch("entries", queryset=entries_for_cards().order_by("order"), to_attr="published_entries"),
+        )
+        return (
+            Meeting.objects.published()
+            .select_related("previous_meeting")
+            .prefetch_related(
+                "co_chairs",
+                Prefetch("sessions", queryset=sessions),
+                Prefetch("speakers", queryset=Speaker.objects.select_related("country", "session")),
+                Prefetch("follow_up_meetings", queryset=Meeting.objects.published()),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        sessions = list(meeting.sessions.all())
+        by_id = {session.pk: session for session in sessions}
+        for session in sessions:
+            session.subsections = []
+            session.depth = 0
+        toc = []
+        for session in sessions:
+            parent = by_id.get(session.parent_id)
+            if parent is None:
+                toc.append(session)
+            else:
+                parent.subsections.append(session)
+                session.depth = parent.depth + 1
+        previous = meeting.previous_meeting if meeting.previous_meeting_id else None
+        if previous is not None and previous.status != Status.PUBLISHED:
+            previous = None
+        return super().get_context_data(
+            sessions=sessions,
+            toc=toc,
+            co_chairs=by_name(meeting.co_chairs.all()),
+            previous_meeting=previous,
+            entry_count=sum(len(session.published_entries) for session in sessions),
+            has_source=source_path(meeting) is not None,
+            **kwargs,
+        )
 
 
 class EntryDetail(DetailView):
+    """One entry, where it comes from, how to cite it, and the entries that share its themes or countries."""
+
     def get_object(self, queryset=None):
-        return get_object_or_404(Entry.objects.published(), reference=self.kwargs["reference"])
+        entries = entries_for_cards().select_related("session__parent__parent")
+        return get_object_or_404(entries, reference=self.kwargs["reference"])
+
+    def get_context_data(self, **kwargs):
+        entry = self.object
+        tags = list(entry.country_tags.all())
+        theme_ids = [theme.pk for theme in entry.themes.all()]
+        country_codes = [tag.country_id for tag in tags]
+        related = []
+        if theme_ids or country_codes:
+            related = (
+                Entry.objects.published()
+                .exclude(pk=entry.pk)
+                .select_related("meeting")
+                .annotate(
+                    shared_themes=Count("themes", filter=Q(themes__in=theme_ids), distinct=True),
+                    shared_countries=Count(
+                        "country_tags", filter=Q(country_tags__country__in=country_codes), distinct=True
+                    ),
+                )
+                .annotate(shared=F("shared_themes") + F("shared_countries"))
+                .filter(shared__gt=0)
+                .order_by("-shared", "meeting__title", "session__order", "order")[:RELATED_LIMIT]
+            )
+        roles = [
+            (role, label, [tag.country for tag in tags if tag.role == role])
+            for role, label in EntryCountry.Role.choices
+        ]
+        return super().get_context_data(
+            roles=[group for group in roles if group[2]],
+            related=list(related),
+            has_source=source_path(entry.meeting) is not None,
+            citation_url=self.request.build_absolute_uri(entry.get_absolute_url()),
+            **kwargs,
+        )
+
+
+def source_path(meeting):
+    """The meeting's source text inside SOURCE_DOCUMENTS_DIR, or None when missing or outside it."""
+    if not meeting.source_file:
+        return None
+    root = settings.SOURCE_DOCUMENTS_DIR.resolve()
+    path = (root / meeting.source_file).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+class MeetingSource(DetailView):
+    """The meeting's source document as text with a numbered anchor per line (#L12), marking where entries start."""
+
+    queryset = Meeting.objects.published()
+    template_name = "outcomes/meeting_source.html"
+
+    def get_context_data(self, **kwargs):
+        path = source_path(self.object)
+        if path is None:
+            raise Http404("No source document")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise Http404("Unreadable source document") from error
+        starts = {}
+        for reference, line in (
+            Entry.objects.published()
+            .filter(meeting=self.object, source_line__isnull=False)
+            .order_by("source_line", "reference")
+            .values_list("reference", "source_line")
+        ):
+            starts.setdefault(line, []).append(reference)
+        lines = [(number, line, starts.get(number, [])) for number, line in enumerate(text.splitlines(), start=1)]
+        return super().get_context_data(lines=lines, **kwargs)
+
+
+class CountryIndex(TemplateView):
+    """Countries named in published entries, with their counts by kind."""
+
+    template_name = "outcomes/country_index.html"
+
+    def get_context_data(self, **kwargs):
+        countries = Country.objects.annotate(**kind_counts()).filter(n_total__gt=0)
+        countries = by_name(countries)
+        for country in countries:
+            country.kinds = kind_breakdown(country)
+        return super().get_context_data(countries=countries, **kwargs)
 
 
 class CountryDetail(DetailView):
+    """Every country has a page: its published entries by kind with its role, and the countries it works with."""
+
     model = Country
-    pk_url_kwarg = "code"
+
+    def get_object(self, queryset=None):
+        code = self.kwargs["code"]
+        if not COUNTRY_CODE.fullmatch(code):
+            raise Http404("Not a country code")
+        return get_object_or_404(Country, code=code)
+
+    def get_context_data(self, **kwargs):
+        country = self.object
+        entries = list(
+            entries_for_cards()
+            .annotate(tag=FilteredRelation("country_tags", condition=Q(country_tags__country=country)))
+            .filter(tag__isnull=False)
+            .annotate(role=F("tag__role"))
+            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+        )
+        role_labels = dict(EntryCountry.Role.choices)
+        for entry in entries:
+            entry.role_label = role_labels.get(entry.role, "")
+        partners = (
+            Country.objects.exclude(pk=country.pk)
+            .filter(entry_tags__entry__in=Entry.objects.published().filter(country_tags__country=country))
+            .annotate(n_shared=Count("entry_tags__entry", distinct=True))
+            .order_by("-n_shared", "name_fr")
+        )
+        return super().get_context_data(
+            groups=group_by_kind(entries),
+            entry_count=len(entries),
+            partners=list(partners),
+            co_chaired=list(country.co_chaired_meetings.filter(status=Status.PUBLISHED)),
+            national_organisations=list(country.organisations.all()),
+            **kwargs,
+        )
+
+
+class ThemeIndex(TemplateView):
+    template_name = "outcomes/theme_index.html"
+
+    def get_context_data(self, **kwargs):
+        themes = by_name(Theme.objects.annotate(**kind_counts()))
+        for theme in themes:
+            theme.kinds = kind_breakdown(theme)
+        return super().get_context_data(themes=themes, **kwargs)
 
 
 class ThemeDetail(DetailView):
     model = Theme
 
+    def get_context_data(self, **kwargs):
+        theme = self.object
+        entries = list(
+            entries_for_cards()
+            .filter(themes=theme)
+            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+        )
+        countries = (
+            Country.objects.filter(entry_tags__entry__in=Entry.objects.published().filter(themes=theme))
+            .annotate(n_shared=Count("entry_tags__entry", distinct=True))
+            .order_by("-n_shared", "name_fr")
+        )
+        return super().get_context_data(
+            groups=group_by_kind(entries), entry_count=len(entries), countries=list(countries), **kwargs
+        )
+
+
+class OrganisationIndex(TemplateView):
+    template_name = "outcomes/organisation_index.html"
+
+    def get_context_data(self, **kwargs):
+        organisations = Organisation.objects.select_related("country").annotate(
+            n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True)
+        )
+        groups = {kind: [] for kind in Organisation.Kind.values}
+        for organisation in sorted(organisations, key=lambda org: sort_key(org.label)):
+            groups[organisation.kind].append(organisation)
+        return super().get_context_data(
+            groups=[(kind, label, groups[kind]) for kind, label in Organisation.Kind.choices if groups[kind]],
+            **kwargs,
+        )
+
 
 class OrganisationDetail(DetailView):
-    model = Organisation
+    queryset = Organisation.objects.select_related("country")
+
+    def get_context_data(self, **kwargs):
+        entries = list(
+            entries_for_cards()
+            .filter(organisations=self.object)
+            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+        )
+        return super().get_context_data(groups=group_by_kind(entries), entry_count=len(entries), **kwargs)

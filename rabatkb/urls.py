@@ -8,6 +8,7 @@ from outcomes.views_health import healthz
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("outcomes.api_urls")),
     path("healthz", healthz, name="healthz"),
 ]
 

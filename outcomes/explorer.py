@@ -1,0 +1,180 @@
+"""The entries explorer and its CSV/JSON downloads, both driven by the same EntryFilter and query string."""
+
+import csv
+import json
+import math
+
+from django.core.paginator import InvalidPage
+from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from .api import entry_data
+from .filters import SORT_CHOICES, EntryFilter
+from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags
+from .models import Entry, EntryCountry
+
+FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"]
+EXPORT_CHUNK = 500
+
+
+def filter_errors(form):
+    """The form's errors as sentences a reader understands: « Pays : … »."""
+    return [
+        f"{form.fields[name].label if name in form.fields else ''} : {message}".lstrip(" :")
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+
+
+def query_string(params, drop=("page",)):
+    kept = params.copy()
+    for name in drop:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+class EntryList(TemplateView):
+    """Every published entry, filtered, faceted, searched, sorted and paginated after the query string."""
+
+    template_name = "outcomes/entry_filter.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = EntryFilter.published(self.request.GET)
+        paging = PageForm(self.request.GET)
+        messages = filter_errors(filterset.form)
+        if not paging.is_valid():
+            messages += filter_errors(paging)
+        number = paging.cleaned_data.get("page", 1) if paging.is_valid() else 1
+        size = paging.cleaned_data.get("page_size", PAGE_SIZE) if paging.is_valid() else PAGE_SIZE
+        # Strict, like django-filter's FilterView: an invalid filter shows its message and no entries rather than
+        # silently showing entries the reader did not ask for.
+        entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        ordered = filterset.ordered(entries)
+        try:
+            page = paginate(ordered, number, size, filterset.query, count_queryset=entries)
+        except InvalidPage:
+            last = max(1, math.ceil(entries.count() / size))
+            messages.append(_("La page %(number)s n'existe pas ; voici la dernière page.") % {"number": number})
+            page = paginate(ordered, last, size, filterset.query, count_queryset=entries)
+        facets = filterset.facets()
+        state = query_string(self.request.GET)
+        return super().get_context_data(
+            filter=filterset,
+            facets=facets,
+            chips=self.chips(filterset, facets),
+            page_obj=page,
+            entries=page.object_list,
+            page_size=size,
+            page_sizes=sorted({10, PAGE_SIZE, 50, MAX_PAGE_SIZE, size}),
+            messages_list=messages,
+            sort_choices=SORT_CHOICES,
+            query=filterset.query,
+            state=state,
+            state_without_size=query_string(self.request.GET, drop=("page", "page_size")),
+            csv_url=self.export_url("outcomes:entry-export-csv"),
+            json_url=self.export_url("outcomes:entry-export-json"),
+            **kwargs,
+        )
+
+    def export_url(self, name):
+        params = query_string(self.request.GET, drop=("page", "page_size"))
+        return reverse(name) + (f"?{params}" if params else "")
+
+    def chips(self, filterset, facets):
+        """One removable chip per active value: its label and the URL of the page without it."""
+        labels = {name: {option.value: option.label for option in options} for name, options in facets.items()}
+        labels["kind"] = dict(Entry.Kind.choices)
+        labels["role"] = dict(EntryCountry.Role.choices)
+        chips = []
+        for name in FILTER_PARAMS:
+            if name == "sort":
+                continue
+            for value in self.request.GET.getlist(name):
+                if not value.strip():
+                    continue
+                params = self.request.GET.copy()
+                params.setlist(name, [other for other in params.getlist(name) if other != value])
+                key = value.upper() if name == "country" else value
+                label = f"« {value} »" if name == "q" else labels.get(name, {}).get(key, value)
+                field = filterset.form.fields[name]
+                chips.append({"name": field.label, "label": label, "url": "?" + query_string(params)})
+        return chips
+
+
+class EntryExport(View):
+    """All the entries of an explorer view (the same filters, every page), as CSV or JSON, streamed."""
+
+    format = "csv"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        filterset = EntryFilter.published(request.GET)
+        if not filterset.is_valid():
+            body = "\n".join(filter_errors(filterset.form))
+            return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
+        entries = with_tags(filterset.ordered(filterset.qs)).iterator(chunk_size=EXPORT_CHUNK)
+        if self.format == "json":
+            response = StreamingHttpResponse(self.json_chunks(entries), content_type="application/json")
+            response["Content-Disposition"] = 'inline; filename="entries.json"'
+        else:
+            response = StreamingHttpResponse(self.csv_rows(entries), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="entries.csv"'
+        return response
+
+    CSV_COLUMNS = [
+        "reference",
+        "kind",
+        "meeting",
+        "session",
+        "order",
+        "title",
+        "text",
+        "sub_points",
+        "countries",
+        "themes",
+        "organisations",
+        "url",
+        "source_line",
+        "updated_at",
+    ]
+
+    def csv_rows(self, entries):
+        buffer = Echo()
+        writer = csv.writer(buffer)
+        yield "\ufeff" + writer.writerow(self.CSV_COLUMNS)
+        for entry in entries:
+            yield writer.writerow(self.csv_row(entry))
+
+    def csv_row(self, entry):
+        return [
+            entry.reference,
+            entry.kind,
+            entry.meeting.title,
+            " › ".join(entry.heading_path),
+            entry.order,
+            entry.title,
+            entry.text,
+            "; ".join(entry.sub_points),
+            "; ".join(f"{tag.country_id}:{tag.role}" for tag in entry.country_tags.all()),
+            "; ".join(theme.slug for theme in entry.themes.all()),
+            "; ".join(organisation.slug for organisation in entry.organisations.all()),
+            self.request.build_absolute_uri(entry.get_absolute_url()),
+            entry.source_line if entry.source_line is not None else "",
+            entry.updated_at.isoformat(),
+        ]
+
+    def json_chunks(self, entries):
+        yield '{"entries": ['
+        for position, entry in enumerate(entries):
+            yield ("," if position else "") + json.dumps(entry_data(entry, self.request), ensure_ascii=False)
+        yield "]}"
+
+
+class Echo:
+    """A file-like object whose write() returns the line, so csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value

@@ -1,0 +1,215 @@
+import pytest
+from django.urls import reverse
+
+from outcomes.models import Session
+from tests.corpus import PUBLISHED, build_entries, corpus_fixture, refs  # noqa: F401
+
+URL = reverse("outcomes:entry-list")
+
+
+def shown(client, query=""):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    return {entry.reference for entry in response.context["entries"]}
+
+
+def counts(client, query, facet):
+    return {option.value: option.count for option in client.get(f"{URL}?{query}").context["facets"][facet]}
+
+
+def test_the_explorer_shows_every_published_entry_and_no_draft(client, corpus):
+    response = client.get(URL)
+    assert {entry.reference for entry in response.context["entries"]} == refs(corpus, *PUBLISHED)
+    assert "Brouillon secret" not in response.content.decode()
+    assert "réunion non publiée" not in response.content.decode()
+    assert "5 entrées" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("country=SN", {"patrols", "exchange", "elsewhere"}),
+        ("country=sn", {"patrols", "exchange", "elsewhere"}),
+        ("country=SN&country=ML", {"patrols", "cooperation", "exchange", "elsewhere"}),
+        ("role=implementing", {"patrols", "exchange", "training"}),
+        ("country=SN&role=implementing", {"patrols"}),
+        ("country=SN&role=mentioned", {"exchange"}),
+        ("country=SN&country=MA&role=implementing", {"patrols", "training"}),
+        ("theme=patrouilles", {"patrols", "exchange"}),
+        ("theme=patrouilles&theme=information", {"patrols", "cooperation", "exchange"}),
+        ("theme=patrouilles&country=ML", {"exchange"}),
+        ("kind=good_practice&kind=challenge", {"patrols", "cooperation", "training", "elsewhere"}),
+        ("kind=challenge&country=SN", {"elsewhere"}),
+        ("organisation=frontex", {"exchange"}),
+        ("meeting=gestion-des-frontieres", {"patrols", "cooperation", "exchange", "training"}),
+        ("meeting=gestion-des-frontieres&session=defis", {"patrols", "cooperation"}),
+        ("meeting=autre-reunion&session=defis", {"elsewhere"}),
+        ("session=pratiques", {"exchange", "training"}),
+        ("meeting=gestion-des-frontieres&kind=good_practice&theme=patrouilles&country=SN", {"patrols"}),
+        ("country=SN&theme=information&kind=good_practice", set()),
+    ],
+)
+def test_filters_combine_with_or_within_and_and_across(client, corpus, query, expected):
+    assert shown(client, query) == refs(corpus, *expected)
+
+
+def test_session_by_id_matches_a_sub_heading(client, corpus):
+    sub_heading = Session.objects.get(slug="defis-regionaux")
+    assert shown(client, f"meeting=gestion-des-frontieres&session={sub_heading.pk}") == refs(corpus, "cooperation")
+    assert shown(client, f"session={sub_heading.pk}") == refs(corpus, "cooperation")
+
+
+def test_a_facet_counts_ignore_its_own_selection_but_follow_the_other_filters(client, corpus):
+    assert counts(client, "country=SN", "country") == {"SN": 3, "ML": 2, "ES": 1, "MA": 1}
+    assert counts(client, "country=SN", "kind") == {"good_practice": 1, "recommendation": 1, "challenge": 1}
+    assert counts(client, "country=SN&theme=patrouilles", "country") == {"SN": 2, "ES": 1, "ML": 1}
+    assert counts(client, "country=SN&theme=patrouilles", "theme") == {"patrouilles": 2, "information": 1}
+    assert counts(client, "kind=challenge", "kind") == {
+        "good_practice": 2,
+        "challenge": 2,
+        "recommendation": 1,
+    }
+
+
+def test_role_and_country_facets_count_the_role_in_that_country(client, corpus):
+    assert counts(client, "country=SN&role=implementing", "country") == {"SN": 1, "ML": 1, "MA": 1}
+    assert counts(client, "country=SN&role=implementing", "role") == {"implementing": 1, "mentioned": 1, "partner": 1}
+    assert counts(client, "role=partner", "role") == {"implementing": 3, "partner": 2, "mentioned": 2}
+
+
+def test_chosen_values_stay_visible_with_zero(client, corpus):
+    facets = client.get(f"{URL}?country=BR&theme=information&kind=objective").context["facets"]
+    brazil = next(option for option in facets["country"] if option.value == "BR")
+    objective = next(option for option in facets["kind"] if option.value == "objective")
+    assert (brazil.count, brazil.selected, objective.count, objective.selected) == (0, True, 0, True)
+
+
+def test_sessions_facet_appears_with_a_meeting_and_counts_sub_headings(client, corpus):
+    assert "session" not in client.get(URL).context["facets"]
+    assert counts(client, "meeting=gestion-des-frontieres", "session") == {"defis": 2, "pratiques": 2}
+
+
+def test_active_filters_are_chips_that_remove_their_value(client, corpus):
+    response = client.get(f"{URL}?country=SN&country=ML&theme=patrouilles&q=patrouilles&page=1")
+    chips = {chip["label"]: chip["url"] for chip in response.context["chips"]}
+    assert set(chips) == {"Sénégal", "Mali", "Patrouilles conjointes", "« patrouilles »"}
+    assert chips["Sénégal"] == "?country=ML&theme=patrouilles&q=patrouilles"
+    assert chips["« patrouilles »"] == "?country=SN&country=ML&theme=patrouilles"
+    html = response.content.decode()
+    assert 'href="?country=ML&amp;theme=patrouilles&amp;q=patrouilles"' in html
+
+
+def test_the_page_works_without_javascript_and_keeps_state_in_the_url(client, corpus):
+    html = client.get(f"{URL}?country=SN&sort=newest").content.decode()
+    assert '<form class="explorer" method="get"' in html
+    assert 'name="country" value="SN" checked' in html
+    assert '<option value="newest" selected>' in html
+    assert '<link rel="alternate" type="text/csv" href="/entries.csv?country=SN&amp;sort=newest"' in html
+    assert '<link rel="alternate" type="application/json" href="/entries.json?country=SN&amp;sort=newest"' in html
+
+
+def test_english_interface_shows_country_names_in_english(client, corpus):
+    response = client.get("/en/entries/?country=ES")
+    assert response.status_code == 200
+    assert {option.label for option in response.context["facets"]["country"]} >= {"Spain", "Senegal"}
+
+
+def test_sort_orders(client, corpus):
+    def order(query):
+        return [entry.reference for entry in client.get(f"{URL}?{query}").context["entries"]]
+
+    document = order("")
+    # Document order: meetings, then sessions, then entries within a session.
+    gf = [corpus[name].reference for name in ("patrols", "cooperation", "exchange", "training")]
+    assert [ref for ref in document if ref.startswith("GF")] == gf
+    assert order("sort=newest") == sorted(document, key=lambda ref: -corpus_pk(corpus, ref))
+    # Relevance without a query falls back to document order.
+    assert order("sort=relevance") == document
+
+
+def corpus_pk(entries, reference):
+    return next(entry.pk for entry in entries.values() if entry.reference == reference)
+
+
+def test_pagination_with_a_bounded_page_size(client, corpus):
+    first = client.get(f"{URL}?page_size=2")
+    assert len(first.context["entries"]) == 2 and first.context["page_obj"].paginator.num_pages == 3
+    third = client.get(f"{URL}?page_size=2&page=3")
+    assert len(third.context["entries"]) == 1
+    seen = [
+        entry.reference
+        for page in (1, 2, 3)
+        for entry in client.get(f"{URL}?page_size=2&page={page}").context["entries"]
+    ]
+    assert set(seen) == refs(corpus, *PUBLISHED) and len(seen) == 5
+    assert 'href="?page_size=2&amp;page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("country=XX", "XX"),
+        ("country=SN&country=%3Cb%3E", "&lt;b&gt;"),
+        ("kind=nonsense", "nonsense"),
+        ("role=boss", "boss"),
+        ("theme=unknown-theme", "unknown-theme"),
+        ("organisation=nobody", "nobody"),
+        ("meeting=reunion-brouillon", "reunion-brouillon"),
+        ("meeting=nope", "nope"),
+        ("session=999999999", "999999999"),
+        ("session=nope", "nope"),
+        ("meeting=autre-reunion&session=pratiques", "pratiques"),
+        ("q=" + "x" * 500, "200"),
+        ("q=a%00b", ""),
+        ("sort=random", "random"),
+    ],
+)
+def test_invalid_filters_show_a_message_and_no_entries(client, corpus, query, message):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    assert response.context["entries"] == []
+    assert response.context["messages_list"]
+    html = response.content.decode()
+    assert 'role="alert"' in html and message in html
+    assert "<b>" not in html
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["0", "-1", "abc", "1.5", "99999999999999999999", "%27%20OR%201%3D1", "", "9999"],
+)
+def test_bad_page_numbers_never_fail(client, corpus, page):
+    response = client.get(f"{URL}?page={page}")
+    assert response.status_code == 200
+    assert response.context["entries"], "a bad page falls back to a real page"
+    if page:
+        assert response.context["messages_list"]
+
+
+@pytest.mark.parametrize("size", ["0", "-5", "1000", "abc"])
+def test_page_size_is_bounded(client, corpus, size):
+    response = client.get(f"{URL}?page_size={size}")
+    assert response.status_code == 200
+    assert response.context["messages_list"]
+    assert len(response.context["entries"]) == 5
+
+
+def test_html_and_sql_in_the_query_are_harmless_and_echoed_escaped(client, corpus):
+    response = client.get(URL, {"q": "<script>alert(1)</script>' OR 1=1; DROP TABLE outcomes_entry; --"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert client.get(URL).context["page_obj"].paginator.count == 5
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_explorer_runs_a_constant_number_of_queries(
+    client, make_entry, make_session, make_theme, django_assert_max_num_queries, count
+):
+    build_entries(make_entry, make_session, make_theme, count)
+    with django_assert_max_num_queries(12):
+        response = client.get(f"{URL}?page_size=50")
+    assert len(response.context["entries"]) == count
+    with django_assert_max_num_queries(13):
+        client.get(f"{URL}?page_size=50&country=SN&role=implementing&kind=good_practice&q=entr%C3%A9e&sort=relevance")

@@ -1,0 +1,142 @@
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from outcomes.models import Theme
+from tests.corpus import PUBLISHED, build_entries, corpus_fixture, refs  # noqa: F401
+
+CSV_URL, JSON_URL, PAGE_URL = (
+    reverse("outcomes:entry-export-csv"),
+    reverse("outcomes:entry-export-json"),
+    reverse("outcomes:entry-list"),
+)
+
+
+def csv_rows(client, query=""):
+    response = client.get(f"{CSV_URL}?{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf"), "a BOM, so spreadsheets read UTF-8"
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def json_entries(client, query=""):
+    response = client.get(f"{JSON_URL}?{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return json.loads(b"".join(response.streaming_content))["entries"]
+
+
+def page_references(client, query=""):
+    return [entry.reference for entry in client.get(f"{PAGE_URL}?{query}&page_size=100").context["entries"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "country=SN",
+        "country=SN&role=implementing",
+        "theme=patrouilles&theme=information&kind=recommendation",
+        "meeting=gestion-des-frontieres&session=defis",
+        "q=patrouilles",
+        "sort=newest",
+        "organisation=frontex",
+    ],
+)
+def test_exports_hold_exactly_the_entries_of_the_page_in_its_order(client, corpus, query):
+    expected = page_references(client, query)
+    assert [row["reference"] for row in csv_rows(client, query)] == expected
+    assert [entry["reference"] for entry in json_entries(client, query)] == expected
+
+
+def test_exports_hold_every_page_not_just_the_first(client, corpus):
+    assert len(csv_rows(client, "page_size=2&page=2")) == 5
+    assert {row["reference"] for row in csv_rows(client)} == refs(corpus, *PUBLISHED)
+
+
+def test_csv_has_one_row_per_entry_with_tags_joined(client, corpus):
+    rows = {row["reference"]: row for row in csv_rows(client)}
+    patrols, exchange = rows[corpus["patrols"].reference], rows[corpus["exchange"].reference]
+    assert list(patrols) == [
+        "reference",
+        "kind",
+        "meeting",
+        "session",
+        "order",
+        "title",
+        "text",
+        "sub_points",
+        "countries",
+        "themes",
+        "organisations",
+        "url",
+        "source_line",
+        "updated_at",
+    ]
+    assert patrols["countries"] == "SN:implementing; ES:partner"
+    assert patrols["text"] == "Des patrouilles conjointes entre le Sénégal et l'Espagne."
+    assert patrols["meeting"] == "Gestion des frontières"
+    assert patrols["session"] == "Défis"
+    assert patrols["source_line"] == "10"
+    assert patrols["url"] == f"http://testserver/entries/{corpus['patrols'].reference}/"
+    assert exchange["countries"] == "ML:implementing; SN:mentioned"
+    assert exchange["themes"] == "patrouilles; information"
+    assert exchange["organisations"] == "frontex"
+    assert exchange["sub_points"] == "vite; bien"
+    assert rows[corpus["cooperation"].reference]["session"] == "Défis › Défis régionaux"
+
+
+def test_json_entries_carry_their_tags(client, corpus):
+    entry = next(e for e in json_entries(client, "country=SN&role=implementing"))
+    assert entry["reference"] == corpus["patrols"].reference
+    assert entry["countries"] == [
+        {"code": "SN", "name": "Sénégal", "role": "implementing"},
+        {"code": "ES", "name": "Espagne", "role": "partner"},
+    ]
+    assert entry["themes"] == [{"slug": "patrouilles", "name": "Patrouilles conjointes"}]
+    assert entry["session"]["path"] == ["Défis"]
+
+
+def test_drafts_never_reach_an_export(client, corpus):
+    for query in ["", "q=brouillon", "q=patrouilles", "meeting=reunion-brouillon", "country=SN"]:
+        body = client.get(f"{CSV_URL}?{query}")
+        text = b"".join(body.streaming_content).decode() if body.streaming else body.content.decode()
+        assert "Brouillon secret" not in text and "non publiée" not in text
+    assert corpus["draft"].reference not in {e["reference"] for e in json_entries(client)}
+
+
+def test_the_page_links_to_its_exports_with_the_same_filters(client, corpus):
+    html = client.get(f"{PAGE_URL}?country=SN&theme=patrouilles&page=2&page_size=1").content.decode()
+    assert 'href="/entries.csv?country=SN&amp;theme=patrouilles"' in html
+    assert 'href="/entries.json?country=SN&amp;theme=patrouilles"' in html
+
+
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+@pytest.mark.parametrize("query", ["country=XX", "kind=nope", "meeting=reunion-brouillon", "q=" + "x" * 300])
+def test_invalid_filters_answer_400_with_the_reason(client, corpus, url, query):
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert response.content
+
+
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+def test_exports_are_read_only(client, url):
+    assert client.post(url).status_code in {403, 405}
+    assert client.head(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_exports_run_a_constant_number_of_queries(
+    client, make_entry, make_session, make_theme, django_assert_max_num_queries, count
+):
+    build_entries(make_entry, make_session, make_theme, count)
+    theme = Theme.objects.get()
+    with django_assert_max_num_queries(5):
+        assert len(csv_rows(client, "country=SN")) == count
+    with django_assert_max_num_queries(5):
+        assert len(json_entries(client, f"theme={theme.slug}")) == count

@@ -1,0 +1,477 @@
+"""The public pages: what a reader sees, what stays hidden, and how many queries each page costs."""
+
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from outcomes.models import Entry, EntryCountry, Organisation, Session, Speaker, Status
+
+IMPLEMENTING, PARTNER, MENTIONED = (
+    EntryCountry.Role.IMPLEMENTING,
+    EntryCountry.Role.PARTNER,
+    EntryCountry.Role.MENTIONED,
+)
+SOURCE_FILE = "document-final-gestion-des-frontieres.txt"
+
+
+def text_of(response):
+    """The visible text of a page, tags stripped and spaces collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def html_of(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def document(make_meeting, make_session, make_entry, make_theme):
+    """A published meeting shaped like a final document, plus a draft entry and a draft meeting."""
+    meeting = make_meeting(
+        slug="gestion-des-frontieres",
+        code="GF",
+        title="Réunion thématique sur la gestion des frontières",
+        participants_count=70,
+        countries_count=26,
+        framework="Domaine 4 du Plan d'action de Marrakech",
+        continuity="Suite de la réunion technique de Madrid",
+        source_title="Document final",
+        source_file=SOURCE_FILE,
+    )
+    meeting.co_chairs.set(["ES", "MA"])
+    patrols = make_theme(slug="patrouilles", name_fr="Patrouilles conjointes", name_en="Joint patrols")
+    sharing = make_theme(slug="echange", name_fr="Échange d'informations", name_en="Information sharing")
+    lonely = make_theme(slug="solitaire", name_fr="Thème sans entrée", name_en="Theme without entries")
+    frontex = Organisation.objects.create(slug="frontex", acronym="Frontex", name="Agence européenne")
+    objectives = make_session(meeting=meeting, order=1, slug="objectifs", title="Objectifs de la réunion")
+    cooperation = make_session(meeting=meeting, order=2, slug="cooperation", title="Coopération frontalière")
+    spain = make_session(meeting=meeting, order=3, slug="politique", title="Politique espagnole", parent=cooperation)
+    Speaker.objects.create(meeting=meeting, order=1, honorific="Mme", name="Angeles Moreno Bau", country_id="ES")
+    entries = {
+        "objective": make_entry(
+            session=objectives, order=1, kind=Entry.Kind.OBJECTIVE, text="Informer les participants.", themes=[sharing]
+        ),
+        "key_point": make_entry(
+            session=cooperation, order=1, kind=Entry.Kind.KEY_POINT, text="Aucun État ne peut relever seul ces défis."
+        ),
+        "policy": make_entry(
+            session=spain,
+            order=1,
+            kind=Entry.Kind.POLICY,
+            text="Trois piliers : 1) Prévention en amont ; 2) Patrouilles conjointes ; 3) Retour.",
+            sub_points=["Prévention en amont ;", "Patrouilles conjointes ;", "Retour."],
+            source_line=111,
+            countries=[("ES", IMPLEMENTING), ("SN", PARTNER), ("ML", MENTIONED)],
+            themes=[patrols],
+        ),
+        "practice": make_entry(
+            session=spain,
+            order=2,
+            kind=Entry.Kind.GOOD_PRACTICE,
+            text="L'Espagne coopère avec le Sénégal.",
+            source_line=115,
+            countries=[("ES", IMPLEMENTING), ("SN", PARTNER)],
+            themes=[patrols, sharing],
+        ),
+        "draft": make_entry(
+            session=spain,
+            order=3,
+            kind=Entry.Kind.CHALLENGE,
+            text="Texte en brouillon invisible.",
+            status=Status.DRAFT,
+            countries=[("SN", IMPLEMENTING), ("TD", MENTIONED)],
+            themes=[patrols],
+        ),
+    }
+    entries["policy"].organisations.set([frontex])
+    hidden = make_meeting(slug="reunion-brouillon", code="BR", title="Réunion en brouillon", status=Status.DRAFT)
+    entries["hidden"] = make_entry(
+        session=make_session(meeting=hidden),
+        kind=Entry.Kind.RECOMMENDATION,
+        text="Entrée d'une réunion en brouillon.",
+        countries=[("SN", IMPLEMENTING), ("NE", PARTNER)],
+        themes=[patrols],
+    )
+    return {
+        "meeting": meeting,
+        "draft_meeting": hidden,
+        "themes": (patrols, sharing, lonely),
+        "frontex": frontex,
+        **entries,
+    }
+
+
+def add_entries(meeting, count, make_entry, themes):
+    """`count` more published entries in a new session, each tagged with two countries, the themes and Frontex."""
+    last = meeting.sessions.order_by("-order").first()
+    session = Session.objects.create(meeting=meeting, order=last.order + 1, slug="extra", title="Session ajoutée")
+    frontex = Organisation.objects.get(slug="frontex")
+    for n in range(count):
+        entry = make_entry(
+            session=session,
+            order=n + 1,
+            kind=Entry.Kind.RECOMMENDATION,
+            countries=[("SN", IMPLEMENTING), ("GM", PARTNER)],
+            themes=themes,
+            source_line=200 + n,
+        )
+        entry.organisations.add(frontex)
+
+
+# Home
+
+
+def test_home_shows_published_meetings_with_key_figures_and_counts_by_kind(client, document):
+    page = text_of(client.get("/"))
+    assert "Réunion thématique sur la gestion des frontières" in page
+    assert "Co-présidence Espagne , Maroc" in page
+    assert "Participants 70" in page and "Pays représentés 26" in page
+    assert "4 entrées publiées" in page
+    for label in ["Objectif 1", "Point souligné 1", "Politique 1", "Bonne pratique 1"]:
+        assert label in page
+    assert "Défi" not in page  # the only challenge is a draft
+    assert "Réunion en brouillon" not in page
+
+
+def test_home_links_to_browse_by_country_and_theme_and_has_a_search_box(client, document):
+    response = client.get("/")
+    html = html_of(response)
+    assert 'href="/countries/"' in html and 'href="/themes/"' in html
+    assert 'href="/countries/SN/"' in html and 'href="/themes/patrouilles/"' in html
+    assert re.search(r'<form class="search" role="search" action="[^"]*" method="get">', html)
+    assert '<label for="home-q">' in html and 'name="q"' in html
+
+
+def test_home_search_box_sends_the_query_to_the_entries_explorer(client, document):
+    try:
+        explorer = reverse("outcomes:entry-list")
+    except NoReverseMatch:
+        pytest.skip("the entries explorer (branch explorer) is not merged yet")
+    assert f'action="{explorer}" method="get"' in html_of(client.get("/"))
+
+
+def test_home_without_meetings_says_so(client, db):
+    assert "Aucune réunion publiée pour l'instant." in text_of(client.get("/"))
+
+
+# Meeting
+
+
+def test_meeting_page_shows_metadata_sessions_and_entries_in_document_order(client, document):
+    response = client.get(document["meeting"].get_absolute_url())
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Co-présidence Espagne , Maroc" in page
+    assert "Domaine 4 du Plan d'action de Marrakech" in page
+    assert "Suite de la réunion technique de Madrid" in page
+    assert "Mme Angeles Moreno Bau" in page
+    order = [
+        "Objectifs de la réunion",
+        "Informer les participants.",
+        "Coopération frontalière",
+        "Aucun État ne peut relever seul ces défis.",
+        "Politique espagnole",
+        "Prévention en amont",
+        "L'Espagne coopère avec le Sénégal.",
+    ]
+    body = page[page.index("Mme Angeles Moreno Bau") :]
+    positions = [body.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "Texte en brouillon invisible." not in page
+
+
+def test_meeting_page_has_a_table_of_contents_with_anchors_and_sub_headings(client, document):
+    html = html_of(client.get(document["meeting"].get_absolute_url()))
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('<nav class="toc"'))]
+    for anchor in ["session-objectifs", "session-cooperation", "session-politique"]:
+        assert f'href="#{anchor}"' in toc
+        assert f'id="{anchor}"' in html
+    assert (
+        toc.index("session-cooperation")
+        < toc.index("<ol>", toc.index("session-cooperation"))
+        < toc.index("session-politique")
+    )
+    assert '<h3 id="session-politique-title">Politique espagnole</h3>' in html
+    assert f'id="{document["policy"].anchor}"' in html
+
+
+def test_meeting_page_shows_each_entry_with_its_tags_and_roles(client, document):
+    html = html_of(client.get(document["meeting"].get_absolute_url()))
+    card = html[html.index(f'id="{document["policy"].anchor}"') : html.index(f'id="{document["practice"].anchor}"')]
+    assert '<span class="kind kind--policy">Politique</span>' in card
+    assert f'href="{document["policy"].get_absolute_url()}"' in card
+    assert "<li>Prévention en amont ;</li>" in card
+    assert 'href="/countries/ES/"' in card and "met en œuvre" in card
+    assert 'href="/countries/SN/"' in card and "partenaire" in card
+    assert 'href="/themes/patrouilles/"' in card and 'href="/organisations/frontex/"' in card
+    assert f'href="{reverse("outcomes:meeting-source", args=["gestion-des-frontieres"])}"' in html
+
+
+def test_draft_and_unknown_meetings_are_404_in_the_site_design(client, document):
+    for url in [document["draft_meeting"].get_absolute_url(), "/meetings/nope/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Page introuvable" in text_of(response)
+        assert 'class="site-header"' in html_of(response)
+
+
+# Entry
+
+
+def test_entry_page_shows_text_sub_points_kind_meeting_session_and_tags_with_roles(client, document):
+    entry = document["policy"]
+    response = client.get(entry.get_absolute_url())
+    html, page = html_of(response), text_of(response)
+    assert response.status_code == 200
+    assert "Trois piliers :" in page
+    assert re.search(r'<ol class="sub-points"><li>Prévention en amont ;</li><li>Patrouilles conjointes ;</li>', html)
+    assert "Politique GF-" in page
+    assert f'href="{entry.meeting.get_absolute_url()}"' in html
+    assert "Pays qui met en œuvre ou présente Espagne" in page
+    assert "Pays partenaire Sénégal" in page
+    assert "Pays mentionné Mali" in page
+    assert "Thèmes Patrouilles conjointes" in page
+    assert "Organisations Frontex" in page
+
+
+def test_entry_page_says_where_the_entry_comes_from(client, document):
+    entry = document["policy"]
+    response = client.get(entry.get_absolute_url())
+    html, page = html_of(response), text_of(response)
+    assert "Document final Coopération frontalière Politique espagnole" in page
+    assert "Position 1 dans sa rubrique." in page
+    assert "Commence à la ligne 111 du texte source." in page
+    assert f'href="{entry.meeting.get_absolute_url()}#{entry.anchor}"' in html
+    assert f'href="/meetings/gestion-des-frontieres/source/#L{entry.source_line}"' in html
+
+
+def test_entry_page_has_a_stable_reference_and_a_how_to_cite_line(client, document):
+    entry = document["policy"]
+    page = text_of(client.get(entry.get_absolute_url()))
+    assert f"Référence stable : {entry.reference}" in page
+    assert (
+        f"« Réunion thématique sur la gestion des frontières », {entry.reference}, "
+        f"Base de connaissances du Processus de Rabat, http://testserver/entries/{entry.reference}/"
+    ) in page
+
+
+def test_related_entries_share_themes_or_countries_and_are_published(client, document, make_entry, make_session):
+    unrelated = make_entry(session=make_session(meeting=document["meeting"]), text="Sans lien", countries=["BR"])
+    html = html_of(client.get(document["policy"].get_absolute_url()))
+    related = html[html.index('id="related-title"') :]
+    assert document["practice"].reference in related  # shares Spain, Senegal and the patrols theme
+    assert document["key_point"].reference not in related  # no tag in common
+    assert unrelated.reference not in related
+    assert document["draft"].reference not in related
+    assert document["hidden"].reference not in related
+    assert document["objective"].reference not in related  # its theme is not the policy's
+
+
+def test_related_entries_come_most_shared_first(client, document):
+    html = html_of(client.get(document["practice"].get_absolute_url()))
+    related = html[html.index('id="related-title"') :]
+    # the policy shares Spain, Senegal and patrols; the objective only the information sharing theme
+    assert related.index(document["policy"].reference) < related.index(document["objective"].reference)
+
+
+def test_related_entries_are_limited(client, document, make_entry):
+    add_entries(document["meeting"], 10, make_entry, [document["themes"][0]])
+    html = html_of(client.get(document["policy"].get_absolute_url()))
+    related = html[html.index('id="related-title"') :]
+    assert related.count('class="reference"') == 6
+
+
+def test_draft_entries_entries_of_draft_meetings_and_unknown_references_are_404(client, document):
+    for url in [document["draft"].get_absolute_url(), document["hidden"].get_absolute_url(), "/entries/ZZ-999/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Page introuvable" in text_of(response)
+
+
+# Source document
+
+
+def test_source_page_serves_the_text_with_line_anchors_and_entry_markers(client, document):
+    response = client.get(reverse("outcomes:meeting-source", args=["gestion-des-frontieres"]))
+    assert response.status_code == 200
+    html = html_of(response)
+    assert 'id="L1"' in html and 'id="L594"' in html
+    line_111 = html[html.index('id="L111"') : html.index('id="L112"')]
+    assert f'href="{document["policy"].get_absolute_url()}"' in line_111
+    assert "Co-présidée par l’Espagne et le Maroc" in text_of(response)
+
+
+def test_source_page_is_404_when_missing_outside_the_directory_or_for_a_draft(client, document, settings, tmp_path):
+    meeting = document["meeting"]
+    url = reverse("outcomes:meeting-source", args=[meeting.slug])
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "secret.txt").write_text("secret")
+    settings.SOURCE_DOCUMENTS_DIR = tmp_path / "docs"
+    for source_file in [SOURCE_FILE, "", "../secret.txt", str(tmp_path / "secret.txt"), "."]:
+        meeting.source_file = source_file
+        meeting.save()
+        response = client.get(url)
+        assert response.status_code == 404, source_file
+        assert "secret" not in text_of(response)
+    assert client.get(reverse("outcomes:meeting-source", args=[document["draft_meeting"].slug])).status_code == 404
+
+
+def test_entry_and_meeting_pages_do_not_link_a_missing_source(client, document):
+    meeting = document["meeting"]
+    meeting.source_file = "absent.txt"
+    meeting.save()
+    assert "/source/" not in html_of(client.get(meeting.get_absolute_url()))
+    assert "/source/" not in html_of(client.get(document["policy"].get_absolute_url()))
+
+
+# Countries
+
+
+def test_country_index_lists_countries_with_published_entries_and_counts_by_kind(client, document):
+    page = text_of(client.get(reverse("outcomes:country-list")))
+    assert "Espagne 2 entrées Politique 1 Bonne pratique 1" in page
+    assert "Sénégal 2 entrées" in page
+    assert "Mali 1 entrée Politique 1" in page
+    assert "Tchad" not in page and "Niger" not in page  # only named in drafts
+    assert "France" not in page
+    assert page.index("Espagne") < page.index("Mali") < page.index("Sénégal")
+
+
+def test_country_page_groups_entries_by_kind_with_the_role_and_lists_partner_countries(client, document):
+    response = client.get("/countries/SN/")
+    html, page = html_of(response), text_of(response)
+    assert "Sénégal SN" in page
+    assert "2 entrées publiées citent ce pays." in page
+    assert page.index("Politique 1") < page.index("Bonne pratique 1")
+    assert '<span class="role role--partner">Pays partenaire</span>' in html
+    partners = page[page.index("Pays cités avec lui") :]
+    assert "Espagne 2" in partners and "Mali 1" in partners
+    assert "Niger" not in page and "Tchad" not in page
+    assert "Texte en brouillon invisible." not in page and "Entrée d'une réunion en brouillon." not in page
+
+
+def test_every_country_has_a_page_even_without_entries(client, document):
+    response = client.get("/countries/FR/")
+    assert response.status_code == 200
+    assert "Aucune entrée publiée ne cite ce pays pour l'instant." in text_of(response)
+
+
+@pytest.mark.parametrize("code", ["sn", "Sn", "ZZ", "SEN", "S", "S1"])
+def test_lowercase_invalid_and_unknown_country_codes_are_404(client, document, code):
+    response = client.get(f"/countries/{code}/")
+    assert response.status_code == 404
+    assert "Page introuvable" in text_of(response)
+
+
+# Themes and organisations
+
+
+def test_theme_index_lists_themes_with_counts_of_published_entries(client, document):
+    page = text_of(client.get(reverse("outcomes:theme-list")))
+    assert "Patrouilles conjointes 2 entrées Politique 1 Bonne pratique 1" in page
+    assert "Échange d'informations 2 entrées" in page
+    assert "Thème sans entrée 0 entrée" in page
+    assert page.index("Échange d'informations") < page.index("Patrouilles conjointes") < page.index("Thème sans")
+
+
+def test_theme_page_shows_its_published_entries_and_countries(client, document):
+    response = client.get(document["themes"][0].get_absolute_url())
+    page = text_of(response)
+    assert "2 entrées publiées." in page
+    assert "Trois piliers" in page and "L'Espagne coopère avec le Sénégal." in page
+    assert "Texte en brouillon invisible." not in page and "Entrée d'une réunion en brouillon." not in page
+    countries = page[page.index("Pays concernés") :]
+    assert "Espagne 2" in countries and "Sénégal 2" in countries and "Mali 1" in countries
+    assert "Tchad" not in countries
+
+
+def test_organisation_pages_list_organisations_and_their_published_entries(client, document):
+    index = text_of(client.get(reverse("outcomes:organisation-list")))
+    assert "Organisation Frontex 1 entrée Agence européenne" in index
+    page = text_of(client.get(document["frontex"].get_absolute_url()))
+    assert "Frontex" in page and "Trois piliers" in page
+    assert "L'Espagne coopère" not in page
+
+
+@pytest.mark.parametrize("url", ["/themes/nope/", "/organisations/nope/", "/entries/gf-001/", "/nowhere/"])
+def test_unknown_slugs_are_404_in_the_site_design(client, document, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page introuvable" in text_of(response)
+    assert 'href="/countries/"' in html_of(response)
+
+
+# Languages
+
+
+def test_english_pages_show_english_interface_country_and_theme_names(client, document):
+    page = text_of(client.get("/en/countries/SN/"))
+    assert "Senegal SN" in page
+    assert "Sénégal" not in page.replace("L'Espagne coopère avec le Sénégal.", "")
+    assert "Countries named with it" in page and "Spain 2" in page
+    assert "Partner country" in page and "Good practice" in page
+    page = text_of(client.get("/en/themes/"))
+    assert "Joint patrols 2 entries" in page and "Themes" in page
+    page = text_of(client.get(f"/en/entries/{document['policy'].reference}/"))
+    assert "How to cite" in page and "Implementing or presenting country Spain" in page
+    assert "Trois piliers" in page  # the content stays in French
+    assert "Page not found" in text_of(client.get("/en/entries/NOPE/"))
+
+
+def test_language_switcher_keeps_the_current_page(client, document):
+    html = html_of(client.get("/countries/SN/?x=1"))
+    assert f'action="{reverse("set_language")}" method="post"' in html
+    assert '<input type="hidden" name="next" value="/countries/SN/?x=1">' in html
+    assert 'name="language" value="en"' in html
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/countries/SN/?x=1"})
+    assert response.status_code == 302 and response["Location"] == "/en/countries/SN/?x=1"
+    html = html_of(client.get("/en/countries/SN/"))
+    assert '<input type="hidden" name="next" value="/countries/SN/">' in html
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/countries/SN/"})
+    assert response["Location"] == "/countries/SN/"
+
+
+def test_navigation_links_every_section_and_marks_the_current_one(client, document):
+    html = html_of(client.get("/themes/"))
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))]
+    for url in ["/", "/countries/", "/themes/", "/organisations/"]:
+        assert f'href="{url}"' in nav
+    assert '<a href="/themes/" aria-current="page">' in nav
+
+
+# Query counts: a page costs the same number of queries with 3 entries or 30
+
+
+PAGES = {
+    "home": (lambda d: "/", 5),
+    "meeting": (lambda d: d["meeting"].get_absolute_url(), 9),
+    "entry": (lambda d: d["practice"].get_absolute_url(), 5),
+    "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 2),
+    "countries": (lambda d: reverse("outcomes:country-list"), 1),
+    "country": (lambda d: "/countries/SN/", 8),
+    "themes": (lambda d: reverse("outcomes:theme-list"), 1),
+    "theme": (lambda d: d["themes"][0].get_absolute_url(), 6),
+    "organisations": (lambda d: reverse("outcomes:organisation-list"), 1),
+    "organisation": (lambda d: d["frontex"].get_absolute_url(), 5),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_render_in_a_constant_number_of_queries(
+    client, document, make_entry, page, django_assert_max_num_queries
+):
+    url, pinned = PAGES[page][0](document), PAGES[page][1]
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add_entries(document["meeting"], 30, make_entry, list(document["themes"][:2]))
+    with django_assert_max_num_queries(pinned):
+        response = client.get(url)
+    assert response.status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
