@@ -282,6 +282,7 @@ def machine(database_url):
         "machine": f"{os.cpu_count()} CPU ({cpu.group(1).strip() if cpu else platform.processor()}), {ram:.1f} GB RAM",
         "software": f"PostgreSQL {version}, Python {platform.python_version()}, gunicorn 2 sync workers",
         "commit": commit.stdout.strip(),
+        "load": "/".join(f"{load:.1f}" for load in os.getloadavg()),
     }
 
 
@@ -297,7 +298,8 @@ def report(info, runs, args):
     lines = [
         "# Benchmark results",
         "",
-        f"{info['date']} · {info['machine']} · {info['software']} · commit `{info['commit']}`  ",
+        f"{info['date']} · {info['machine']} · {info['software']} · commit `{info['commit']}` · load average "
+        f"{info['load']} at the end (other processes on the machine add noise)  ",
         f"{args.requests} sequential requests per URL after {args.warmup} warm-up requests ({args.csv_requests} for "
         "the CSV export); latency is the time to the last byte on a new connection; *× floor* divides the median "
         "by the median of `/healthz` measured in the same run; *queries* is the SQL query count of one request "
