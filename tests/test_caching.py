@@ -102,3 +102,13 @@ def test_post_to_a_public_page_is_not_cached(client, meeting):
     response = client.post(meeting.get_absolute_url())
 
     assert "ETag" not in response.headers
+
+
+def test_no_public_page_sets_a_cookie_so_all_can_be_shared(client, meeting):
+    entry = meeting.entries.first()
+    urls = ["/", "/en/", meeting.get_absolute_url(), entry.get_absolute_url(), "/countries/", "/themes/", "/entries/"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert "public" in response.headers["Cache-Control"], url
