@@ -149,6 +149,9 @@ class EntryExport(View):
             yield writer.writerow(self.csv_row(entry))
 
     def csv_row(self, entry):
+        return [formula_safe(cell) for cell in self.row_values(entry)]
+
+    def row_values(self, entry):
         return [
             entry.reference,
             entry.kind,
@@ -171,6 +174,17 @@ class EntryExport(View):
         for position, entry in enumerate(entries):
             yield ("," if position else "") + json.dumps(entry_data(entry, self.request), ensure_ascii=False)
         yield "]}"
+
+
+def formula_safe(value):
+    """A text cell a spreadsheet would run as a formula (=, +, @, -1…) gets a leading apostrophe; others unchanged."""
+    if (
+        isinstance(value, str)
+        and value
+        and (value[0] in "=+@\t\r" or (value[0] == "-" and value[1:2] not in {" ", ""}))
+    ):
+        return "'" + value
+    return value
 
 
 class Echo:

@@ -427,6 +427,8 @@ class ContentVersion(models.Model):
     """
 
     version = models.BigIntegerField(default=0)
+    # Random on every bump: a rolled-back transaction or a restored backup can repeat a version number, not both.
+    token = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
 
     class Meta:

@@ -1,8 +1,9 @@
 import re
 import unicodedata
+from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q
+from django.db.models import Case, Count, F, FilteredRelation, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
@@ -11,7 +12,10 @@ from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session
 
 PUBLISHED_ENTRY = Q(entries__status=Status.PUBLISHED, entries__meeting__status=Status.PUBLISHED)
 RELATED_LIMIT = 6
+HOME_TOP = 12
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+# Undated meetings last on every database (PostgreSQL sorts NULLs first in descending order, SQLite last).
+NEWEST_MEETING_FIRST = [F("meeting__start_date").desc(nulls_last=True), "meeting__title"]
 
 
 def sort_key(name):
@@ -37,13 +41,28 @@ def kind_breakdown(obj):
     return [(kind, label, getattr(obj, f"n_{kind}")) for kind, label in Entry.Kind.choices if getattr(obj, f"n_{kind}")]
 
 
+# Country tags read best as who acts, with whom, then who is only mentioned.
+ROLE_ORDER = Case(
+    When(role=EntryCountry.Role.IMPLEMENTING, then=Value(0)),
+    When(role=EntryCountry.Role.PARTNER, then=Value(1)),
+    default=Value(2),
+)
+
+
+def by_count_then_name(objects, count):
+    return sorted(objects, key=lambda obj: (-getattr(obj, count), sort_key(str(obj.name))))
+
+
 def entries_for_cards():
     """Published entries with everything the entry card shows."""
     return (
         Entry.objects.published()
         .select_related("meeting", "session")
         .prefetch_related(
-            Prefetch("country_tags", queryset=EntryCountry.objects.select_related("country")),
+            Prefetch(
+                "country_tags",
+                queryset=EntryCountry.objects.select_related("country").order_by(ROLE_ORDER, "country__name_fr"),
+            ),
             Prefetch("themes", queryset=Theme.objects.order_by("name_fr")),
             "organisations",
         )
@@ -63,6 +82,7 @@ class Home(TemplateView):
 
     def get_context_data(self, **kwargs):
         meetings = Meeting.objects.published().prefetch_related("co_chairs")
+        meetings = meetings.order_by(F("start_date").desc(nulls_last=True), "title")
         meetings = list(meetings.annotate(**kind_counts(published=Q(entries__status=Status.PUBLISHED))))
         for meeting in meetings:
             meeting.kinds = kind_breakdown(meeting)
@@ -71,15 +91,13 @@ class Home(TemplateView):
             n_total=Count("pk"), **{f"n_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Entry.Kind.values}
         )
         countries = Country.objects.annotate(n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True))
-        countries = countries.filter(n_total__gt=0).order_by("-n_total", "name_fr")
         themes = Theme.objects.annotate(n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True))
-        themes = themes.filter(n_total__gt=0).order_by("-n_total", "name_fr")
         return super().get_context_data(
             meetings=meetings,
             total_entries=totals["n_total"],
             kinds=[(kind, label, totals[f"n_{kind}"]) for kind, label in Entry.Kind.choices if totals[f"n_{kind}"]],
-            top_countries=list(countries[:12]),
-            top_themes=list(themes[:12]),
+            top_countries=by_count_then_name(countries.filter(n_total__gt=0), "n_total")[:HOME_TOP],
+            top_themes=by_count_then_name(themes.filter(n_total__gt=0), "n_total")[:HOME_TOP],
             **kwargs,
         )
 
@@ -120,12 +138,14 @@ class MeetingDetail(DetailView):
         previous = meeting.previous_meeting if meeting.previous_meeting_id else None
         if previous is not None and previous.status != Status.PUBLISHED:
             previous = None
+        entries = [entry for session in sessions for entry in session.published_entries]
         return super().get_context_data(
             sessions=sessions,
             toc=toc,
+            kinds=[(kind, label, len(group)) for kind, label, group in group_by_kind(entries)],
             co_chairs=by_name(meeting.co_chairs.all()),
             previous_meeting=previous,
-            entry_count=sum(len(session.published_entries) for session in sessions),
+            entry_count=len(entries),
             has_source=source_path(meeting) is not None,
             **kwargs,
         )
@@ -176,9 +196,12 @@ def source_path(meeting):
     """The meeting's source text inside SOURCE_DOCUMENTS_DIR, or None when missing or outside it."""
     if not meeting.source_file:
         return None
-    root = settings.SOURCE_DOCUMENTS_DIR.resolve()
-    path = (root / meeting.source_file).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    root = Path(settings.SOURCE_DOCUMENTS_DIR).resolve()
+    try:
+        path = (root / meeting.source_file).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+    except (OSError, ValueError):  # e.g. a NUL byte or a name too long
         return None
     return path
 
@@ -240,7 +263,7 @@ class CountryDetail(DetailView):
             .annotate(tag=FilteredRelation("country_tags", condition=Q(country_tags__country=country)))
             .filter(tag__isnull=False)
             .annotate(role=F("tag__role"))
-            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+            .order_by(*NEWEST_MEETING_FIRST, "session__order", "order")
         )
         role_labels = dict(EntryCountry.Role.choices)
         for entry in entries:
@@ -249,12 +272,11 @@ class CountryDetail(DetailView):
             Country.objects.exclude(pk=country.pk)
             .filter(entry_tags__entry__in=Entry.objects.published().filter(country_tags__country=country))
             .annotate(n_shared=Count("entry_tags__entry", distinct=True))
-            .order_by("-n_shared", "name_fr")
         )
         return super().get_context_data(
             groups=group_by_kind(entries),
             entry_count=len(entries),
-            partners=list(partners),
+            partners=by_count_then_name(partners, "n_shared"),
             co_chaired=list(country.co_chaired_meetings.filter(status=Status.PUBLISHED)),
             national_organisations=list(country.organisations.all()),
             **kwargs,
@@ -277,17 +299,16 @@ class ThemeDetail(DetailView):
     def get_context_data(self, **kwargs):
         theme = self.object
         entries = list(
-            entries_for_cards()
-            .filter(themes=theme)
-            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+            entries_for_cards().filter(themes=theme).order_by(*NEWEST_MEETING_FIRST, "session__order", "order")
         )
-        countries = (
-            Country.objects.filter(entry_tags__entry__in=Entry.objects.published().filter(themes=theme))
-            .annotate(n_shared=Count("entry_tags__entry", distinct=True))
-            .order_by("-n_shared", "name_fr")
-        )
+        countries = Country.objects.filter(
+            entry_tags__entry__in=Entry.objects.published().filter(themes=theme)
+        ).annotate(n_shared=Count("entry_tags__entry", distinct=True))
         return super().get_context_data(
-            groups=group_by_kind(entries), entry_count=len(entries), countries=list(countries), **kwargs
+            groups=group_by_kind(entries),
+            entry_count=len(entries),
+            countries=by_count_then_name(countries, "n_shared"),
+            **kwargs,
         )
 
 
@@ -314,6 +335,6 @@ class OrganisationDetail(DetailView):
         entries = list(
             entries_for_cards()
             .filter(organisations=self.object)
-            .order_by("meeting__start_date", "meeting__title", "session__order", "order")
+            .order_by(*NEWEST_MEETING_FIRST, "session__order", "order")
         )
         return super().get_context_data(groups=group_by_kind(entries), entry_count=len(entries), **kwargs)

@@ -209,8 +209,42 @@ def test_the_explorer_runs_a_constant_number_of_queries(
 ):
     build_entries(make_entry, make_session, make_theme, count)
     # Pinned counts include the content-version query of the ETag (outcomes/caching.py).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(17):
         response = client.get(f"{URL}?page_size=50")
     assert len(response.context["entries"]) == count
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         client.get(f"{URL}?page_size=50&country=SN&role=implementing&kind=good_practice&q=entr%C3%A9e&sort=relevance")
+
+
+def test_empty_parameters_mean_no_filter(client, corpus):
+    response = client.get(
+        f"{URL}?q=&kind=&country=&role=&theme=&organisation=&meeting=&session=&sort=&page=&page_size="
+    )
+    assert response.status_code == 200 and not response.context["messages_list"]
+    assert {entry.reference for entry in response.context["entries"]} == refs(corpus, *PUBLISHED)
+    assert response.context["chips"] == []
+
+
+def test_country_options_follow_french_alphabetical_order(client, make_entry):
+    make_entry(countries=["EG", "ZM", "ES", "DZ"])
+    labels = [option.label for option in client.get(URL).context["facets"]["country"]]
+    assert labels == ["Algérie", "Égypte", "Espagne", "Zambie"]
+
+
+def test_a_long_facet_shows_its_biggest_options_and_says_how_many_are_left_out(
+    client, make_entry, make_theme, settings
+):
+    from outcomes import filters
+
+    themes = [make_theme(name_fr=f"Thème {n:02d}") for n in range(filters.FACET_LIMIT + 3)]
+    for count, theme in enumerate(themes, start=1):
+        if count <= filters.FACET_LIMIT + 1:
+            make_entry(themes=[theme])
+    make_entry(themes=themes[: filters.FACET_LIMIT])
+    chosen = themes[-1]
+    response = client.get(URL, {"theme": [chosen.slug, themes[0].slug]})
+    facet = response.context["facets"]["theme"]
+    assert len(facet) == filters.FACET_LIMIT + 1
+    assert facet.hidden == 1
+    assert {option.value for option in facet if option.selected} == {chosen.slug, themes[0].slug}
+    assert "et 1 autre option" in response.content.decode()

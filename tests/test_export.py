@@ -141,3 +141,14 @@ def test_exports_run_a_constant_number_of_queries(
         assert len(csv_rows(client, "country=SN")) == count
     with django_assert_max_num_queries(6):
         assert len(json_entries(client, f"theme={theme.slug}")) == count
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(client, make_entry):
+    formula = make_entry(
+        text='=HYPERLINK("http://example.org","clic")', sub_points=["+1", "- un tiret suivi d'un espace"]
+    )
+    row = next(row for row in csv_rows(client) if row["reference"] == formula.reference)
+    assert row["text"] == '\'=HYPERLINK("http://example.org","clic")'
+    assert row["sub_points"] == "'+1; - un tiret suivi d'un espace"
+    data = next(e for e in json_entries(client) if e["reference"] == formula.reference)
+    assert data["text"] == '=HYPERLINK("http://example.org","clic")', "JSON keeps the verbatim text"

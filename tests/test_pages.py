@@ -1,5 +1,6 @@
 """The public pages: what a reader sees, what stays hidden, and how many queries each page costs."""
 
+import datetime
 import re
 from html import unescape
 
@@ -8,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from outcomes.models import Entry, EntryCountry, Organisation, Session, Speaker, Status
+from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status
+from outcomes.views import source_path
 
 IMPLEMENTING, PARTNER, MENTIONED = (
     EntryCountry.Role.IMPLEMENTING,
@@ -89,6 +91,8 @@ def document(make_meeting, make_session, make_entry, make_theme):
         ),
     }
     entries["policy"].organisations.set([frontex])
+    entries["draft"].organisations.set([frontex])
+    Entry.objects.filter(pk=entries["draft"].pk).update(source_line=120)
     hidden = make_meeting(slug="reunion-brouillon", code="BR", title="Réunion en brouillon", status=Status.DRAFT)
     entries["hidden"] = make_entry(
         session=make_session(meeting=hidden),
@@ -97,6 +101,7 @@ def document(make_meeting, make_session, make_entry, make_theme):
         countries=[("SN", IMPLEMENTING), ("NE", PARTNER)],
         themes=[patrols],
     )
+    entries["hidden"].organisations.set([frontex])
     return {
         "meeting": meeting,
         "draft_meeting": hidden,
@@ -136,6 +141,7 @@ def test_home_shows_published_meetings_with_key_figures_and_counts_by_kind(clien
         assert label in page
     assert "Défi" not in page  # the only challenge is a draft
     assert "Réunion en brouillon" not in page
+    assert "Tchad" not in page and "Niger" not in page  # named only in draft entries
 
 
 def test_home_links_to_browse_by_country_and_theme_and_has_a_search_box(client, document):
@@ -159,6 +165,23 @@ def test_home_without_meetings_says_so(client, db):
     assert "Aucune réunion publiée pour l'instant." in text_of(client.get("/"))
 
 
+def test_pages_link_to_their_entries_in_the_explorer(client, document):
+    try:
+        explorer = reverse("outcomes:entry-list")
+    except NoReverseMatch:
+        pytest.skip("the entries explorer (branch explorer) is not merged yet")
+    assert f'href="{explorer}?country=SN"' in html_of(client.get("/countries/SN/"))
+    assert f'href="{explorer}?theme=patrouilles"' in html_of(client.get("/themes/patrouilles/"))
+    assert f'href="{explorer}?organisation=frontex"' in html_of(client.get("/organisations/frontex/"))
+    assert f'href="{explorer}?meeting=gestion-des-frontieres"' in html_of(
+        client.get("/meetings/gestion-des-frontieres/")
+    )
+    assert "?country=FR" not in html_of(client.get("/countries/FR/"))  # nothing to explore
+    html = html_of(client.get("/"))
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))]
+    assert f'<a href="{explorer}">Entrées</a>' in nav
+
+
 # Meeting
 
 
@@ -170,6 +193,8 @@ def test_meeting_page_shows_metadata_sessions_and_entries_in_document_order(clie
     assert "Domaine 4 du Plan d'action de Marrakech" in page
     assert "Suite de la réunion technique de Madrid" in page
     assert "Mme Angeles Moreno Bau" in page
+    assert "Entrées publiées 4" in page
+    assert "Entrées par type Objectif 1 Point souligné 1 Politique 1 Bonne pratique 1" in page
     order = [
         "Objectifs de la réunion",
         "Informer les participants.",
@@ -196,7 +221,7 @@ def test_meeting_page_has_a_table_of_contents_with_anchors_and_sub_headings(clie
         < toc.index("<ol>", toc.index("session-cooperation"))
         < toc.index("session-politique")
     )
-    assert '<h3 id="session-politique-title">Politique espagnole</h3>' in html
+    assert '<h3 lang="fr" id="session-politique-title">Politique espagnole</h3>' in html
     assert f'id="{document["policy"].anchor}"' in html
 
 
@@ -207,6 +232,8 @@ def test_meeting_page_shows_each_entry_with_its_tags_and_roles(client, document)
     assert f'href="{document["policy"].get_absolute_url()}"' in card
     assert "<li>Prévention en amont ;</li>" in card
     assert 'href="/countries/ES/"' in card and "met en œuvre" in card
+    assert card.index("/countries/ES/") < card.index("/countries/SN/") < card.index("/countries/ML/")
+    assert "(mentionné)" in card
     assert 'href="/countries/SN/"' in card and "partenaire" in card
     assert 'href="/themes/patrouilles/"' in card and 'href="/organisations/frontex/"' in card
     assert f'href="{reverse("outcomes:meeting-source", args=["gestion-des-frontieres"])}"' in html
@@ -253,7 +280,7 @@ def test_entry_page_says_where_the_entry_comes_from(client, document):
 def test_entry_page_has_a_stable_reference_and_a_how_to_cite_line(client, document):
     entry = document["policy"]
     page = text_of(client.get(entry.get_absolute_url()))
-    assert f"Référence stable : {entry.reference}" in page
+    assert f"Référence stable {entry.reference}" in page
     assert (
         f"« Réunion thématique sur la gestion des frontières », {entry.reference}, "
         f"Base de connaissances du Processus de Rabat, http://testserver/entries/{entry.reference}/"
@@ -304,6 +331,8 @@ def test_source_page_serves_the_text_with_line_anchors_and_entry_markers(client,
     line_111 = html[html.index('id="L111"') : html.index('id="L112"')]
     assert f'href="{document["policy"].get_absolute_url()}"' in line_111
     assert "Co-présidée par l’Espagne et le Maroc" in text_of(response)
+    line_120 = html[html.index('id="L120"') : html.index('id="L121"')]
+    assert document["draft"].reference not in line_120 and "/entries/" not in line_120
 
 
 def test_source_page_is_404_when_missing_outside_the_directory_or_for_a_draft(client, document, settings, tmp_path):
@@ -312,13 +341,19 @@ def test_source_page_is_404_when_missing_outside_the_directory_or_for_a_draft(cl
     (tmp_path / "docs").mkdir()
     (tmp_path / "secret.txt").write_text("secret")
     settings.SOURCE_DOCUMENTS_DIR = tmp_path / "docs"
-    for source_file in [SOURCE_FILE, "", "../secret.txt", str(tmp_path / "secret.txt"), "."]:
+    (tmp_path / "docs" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    for source_file in [SOURCE_FILE, "", "../secret.txt", str(tmp_path / "secret.txt"), ".", "link.txt"]:
         meeting.source_file = source_file
         meeting.save()
         response = client.get(url)
         assert response.status_code == 404, source_file
         assert "secret" not in text_of(response)
     assert client.get(reverse("outcomes:meeting-source", args=[document["draft_meeting"].slug])).status_code == 404
+
+
+def test_source_names_the_filesystem_refuses_give_no_file(settings):
+    for source_file in ["a\x00b", "x" * 1000, "../" * 50 + "etc/passwd"]:
+        assert source_path(Meeting(source_file=source_file)) is None
 
 
 def test_entry_and_meeting_pages_do_not_link_a_missing_source(client, document):
@@ -351,6 +386,7 @@ def test_country_page_groups_entries_by_kind_with_the_role_and_lists_partner_cou
     assert '<span class="role role--partner">Pays partenaire</span>' in html
     partners = page[page.index("Pays cités avec lui") :]
     assert "Espagne 2" in partners and "Mali 1" in partners
+    assert partners.index("Espagne 2") < partners.index("Mali 1")
     assert "Niger" not in page and "Tchad" not in page
     assert "Texte en brouillon invisible." not in page and "Entrée d'une réunion en brouillon." not in page
 
@@ -419,6 +455,8 @@ def test_english_pages_show_english_interface_country_and_theme_names(client, do
     assert "Joint patrols 2 entries" in page and "Themes" in page
     page = text_of(client.get(f"/en/entries/{document['policy'].reference}/"))
     assert "How to cite" in page and "Implementing or presenting country Spain" in page
+    reference = document["policy"].reference
+    assert f"“Réunion thématique sur la gestion des frontières”, {reference}, Rabat Process knowledge base" in page
     assert "Trois piliers" in page  # the content stays in French
     assert "Page not found" in text_of(client.get("/en/entries/NOPE/"))
 
@@ -472,3 +510,19 @@ def test_pages_render_in_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_server_error_page_renders_without_a_database_or_a_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Une erreur est survenue" in response.content.decode()
+
+
+def test_home_lists_the_newest_meetings_first_and_undated_ones_last(client, make_meeting):
+    make_meeting(title="Réunion sans date")
+    make_meeting(title="Réunion de 2019", start_date=datetime.date(2019, 7, 1))
+    make_meeting(title="Réunion de 2022", start_date=datetime.date(2022, 3, 1))
+    page = text_of(client.get("/"))
+    assert page.index("Réunion de 2022") < page.index("Réunion de 2019") < page.index("Réunion sans date")
