@@ -1,6 +1,7 @@
 """The entries explorer and its CSV/JSON downloads, both driven by the same EntryFilter and query string."""
 
 import csv
+import hashlib
 import json
 import math
 
@@ -12,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .api import entry_data
+from .caching import cached_by_version
 from .filters import SORT_CHOICES, EntryFilter
 from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags
 from .models import Entry, EntryCountry
@@ -27,6 +29,13 @@ def filter_errors(form):
         for name, messages in form.errors.items()
         for message in messages
     ]
+
+
+def filter_key(filterset):
+    """A short key naming the filters of a request (neither the page nor the sort order change the counts)."""
+    data = filterset.data
+    pairs = sorted((name, value) for name in FILTER_PARAMS if name != "sort" for value in data.getlist(name))
+    return hashlib.sha1(repr(pairs).encode()).hexdigest()
 
 
 def query_string(params, drop=("page",)):
@@ -53,13 +62,16 @@ class EntryList(TemplateView):
         # silently showing entries the reader did not ask for.
         entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         ordered = filterset.ordered(entries)
+        # Counts over every matching entry cost the most at scale and change only with the content: cached by
+        # content version and filters (outcomes/caching.py).
+        filters = filter_key(filterset)
         try:
-            page = paginate(ordered, number, size, filterset.query, count_queryset=entries)
+            page = paginate(ordered, number, size, filterset.query, count_queryset=entries, count_key=filters)
         except InvalidPage:
             last = max(1, math.ceil(entries.count() / size))
             messages.append(_("La page %(number)s n'existe pas ; voici la dernière page.") % {"number": number})
-            page = paginate(ordered, last, size, filterset.query, count_queryset=entries)
-        facets = filterset.facets()
+            page = paginate(ordered, last, size, filterset.query, count_queryset=entries, count_key=filters)
+        facets = cached_by_version(f"facets:{filters}", filterset.facets)
         state = query_string(self.request.GET)
         return super().get_context_data(
             filter=filterset,

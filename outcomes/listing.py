@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .caching import cached_by_version
 from .models import Entry, EntryCountry
 
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 25, 100, 1_000_000
@@ -32,12 +33,14 @@ def with_tags(queryset):
     )
 
 
-def paginate(ordered_queryset, number, size, q="", count_queryset=None):
+def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None):
     """The page `number` (raises django.core.paginator.InvalidPage) with its entries loaded and, when searching,
-    each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered)."""
+    each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered), and kept
+    in the cache until the content changes when `count_key` names the filters."""
     paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
     if count_queryset is not None:
-        paginator.count = count_queryset.order_by().count()
+        count = count_queryset.order_by().count
+        paginator.count = cached_by_version(f"count:{count_key}", count) if count_key else count()
     page = paginator.page(number)
     pks = list(page.object_list)
     entries = with_tags(Entry.objects.filter(pk__in=pks))

@@ -8,11 +8,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
+from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status, Theme
 
 PUBLISHED_ENTRY = Q(entries__status=Status.PUBLISHED, entries__meeting__status=Status.PUBLISHED)
 RELATED_LIMIT = 6
 HOME_TOP = 12
+HOME_MEETINGS = 10  # the latest; every meeting is a facet of the explorer
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 # Undated meetings last on every database (PostgreSQL sorts NULLs first in descending order, SQLite last).
 NEWEST_MEETING_FIRST = [F("meeting__start_date").desc(nulls_last=True), "meeting__title"]
@@ -81,7 +83,14 @@ class Home(TemplateView):
     template_name = "outcomes/home.html"
 
     def get_context_data(self, **kwargs):
-        meetings = Meeting.objects.published().prefetch_related("co_chairs")
+        # Counts over every entry change only with the content: computed once per content version.
+        return super().get_context_data(**cached_by_version("home", self.figures), **kwargs)
+
+    @staticmethod
+    def figures():
+        published = Meeting.objects.published().order_by(F("start_date").desc(nulls_last=True), "title")
+        ids = list(published.values_list("pk", flat=True))
+        meetings = Meeting.objects.filter(pk__in=ids[:HOME_MEETINGS]).prefetch_related("co_chairs")
         meetings = meetings.order_by(F("start_date").desc(nulls_last=True), "title")
         meetings = list(meetings.annotate(**kind_counts(published=Q(entries__status=Status.PUBLISHED))))
         for meeting in meetings:
@@ -92,14 +101,14 @@ class Home(TemplateView):
         )
         countries = Country.objects.annotate(n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True))
         themes = Theme.objects.annotate(n_total=Count("entries", filter=PUBLISHED_ENTRY, distinct=True))
-        return super().get_context_data(
-            meetings=meetings,
-            total_entries=totals["n_total"],
-            kinds=[(kind, label, totals[f"n_{kind}"]) for kind, label in Entry.Kind.choices if totals[f"n_{kind}"]],
-            top_countries=by_count_then_name(countries.filter(n_total__gt=0), "n_total")[:HOME_TOP],
-            top_themes=by_count_then_name(themes.filter(n_total__gt=0), "n_total")[:HOME_TOP],
-            **kwargs,
-        )
+        return {
+            "meetings": meetings,
+            "meeting_count": len(ids),
+            "total_entries": totals["n_total"],
+            "kinds": [(kind, label, totals[f"n_{kind}"]) for kind, label in Entry.Kind.choices if totals[f"n_{kind}"]],
+            "top_countries": by_count_then_name(countries.filter(n_total__gt=0), "n_total")[:HOME_TOP],
+            "top_themes": by_count_then_name(themes.filter(n_total__gt=0), "n_total")[:HOME_TOP],
+        }
 
 
 class MeetingDetail(DetailView):

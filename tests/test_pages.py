@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -483,7 +484,7 @@ def test_navigation_links_every_section_and_marks_the_current_one(client, docume
 
 # Pinned counts include the content-version query of the ETag (outcomes/caching.py).
 PAGES = {
-    "home": (lambda d: "/", 6),
+    "home": (lambda d: "/", 7),  # the latest meetings, then their counts
     "meeting": (lambda d: d["meeting"].get_absolute_url(), 10),
     "entry": (lambda d: d["practice"].get_absolute_url(), 6),
     "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 3),
@@ -507,6 +508,7 @@ def test_pages_render_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(pinned):
         response = client.get(url)
     assert response.status_code == 200
+    cache.clear()  # some counts are cached until the content changes (outcomes/caching.py): compare uncached
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
