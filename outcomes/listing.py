@@ -26,10 +26,16 @@ class PageForm(forms.Form):
 
 def with_tags(queryset):
     """Everything an entry card, an export row or an API entry shows, in a fixed number of queries."""
-    return queryset.select_related("meeting", "session__parent").prefetch_related(
-        Prefetch("country_tags", EntryCountry.objects.select_related("country").order_by("role", "country__name_fr")),
-        "themes",
-        "organisations",
+    return (
+        queryset.defer("search_vector")
+        .select_related("meeting", "session__parent")
+        .prefetch_related(
+            Prefetch(
+                "country_tags", EntryCountry.objects.select_related("country").order_by("role", "country__name_fr")
+            ),
+            "themes",
+            "organisations",
+        )
     )
 
 

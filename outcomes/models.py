@@ -313,6 +313,13 @@ class Entry(models.Model):
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["meeting", "kind"]),
             models.Index(fields=["-created_at"]),
+            # Lists, counts and facets read these columns of every published entry: from this index alone
+            # (an index-only scan of ~9 MB at 100,000 entries) rather than from the table and its long texts.
+            models.Index(
+                fields=["status", "meeting"],
+                include=["id", "kind", "session", "order", "created_at"],
+                name="entry_published_listing",
+            ),
         ]
 
     def __str__(self):

@@ -486,14 +486,14 @@ def test_navigation_links_every_section_and_marks_the_current_one(client, docume
 PAGES = {
     "home": (lambda d: "/", 7),  # the latest meetings, then their counts
     "meeting": (lambda d: d["meeting"].get_absolute_url(), 10),
-    "entry": (lambda d: d["practice"].get_absolute_url(), 6),
+    "entry": (lambda d: d["practice"].get_absolute_url(), 7),  # +1: related entries ranked on the tag tables
     "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 3),
     "countries": (lambda d: reverse("outcomes:country-list"), 2),
-    "country": (lambda d: "/countries/SN/", 9),
+    "country": (lambda d: "/countries/SN/", 11),  # +2: counts by kind and the ids of the first cards of each
     "themes": (lambda d: reverse("outcomes:theme-list"), 2),
-    "theme": (lambda d: d["themes"][0].get_absolute_url(), 7),
+    "theme": (lambda d: d["themes"][0].get_absolute_url(), 9),
     "organisations": (lambda d: reverse("outcomes:organisation-list"), 2),
-    "organisation": (lambda d: d["frontex"].get_absolute_url(), 6),
+    "organisation": (lambda d: d["frontex"].get_absolute_url(), 8),
 }
 
 
