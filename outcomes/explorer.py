@@ -15,11 +15,11 @@ from django.views.generic import TemplateView
 from .api import entry_data
 from .caching import cached_by_version
 from .filters import SORT_CHOICES, EntryFilter
-from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags
+from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
 
 FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"]
-EXPORT_CHUNK = 500
+EXPORT_CHUNK = 1000
 
 
 def filter_errors(form):
@@ -127,7 +127,7 @@ class EntryExport(View):
         if not filterset.is_valid():
             body = "\n".join(filter_errors(filterset.form))
             return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
-        entries = with_tags(filterset.ordered(filterset.qs)).iterator(chunk_size=EXPORT_CHUNK)
+        entries = with_tags_in_chunks(filterset.ordered(filterset.qs), EXPORT_CHUNK)
         if self.format == "json":
             response = StreamingHttpResponse(self.json_chunks(entries), content_type="application/json")
             response["Content-Disposition"] = 'inline; filename="entries.json"'

@@ -1,6 +1,9 @@
 """Pages of entries for the explorer and the API: a bounded page size, and a page fetched in a constant number of
 queries whatever its depth (the offset runs over primary keys only, then one page of entries is loaded)."""
 
+import itertools
+from collections import defaultdict
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -8,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .caching import cached_by_version
-from .models import Entry, EntryCountry
+from .models import Entry, EntryCountry, Organisation, Theme
 
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 25, 100, 1_000_000
 
@@ -37,6 +40,35 @@ def with_tags(queryset):
             "organisations",
         )
     )
+
+
+def with_tags_in_chunks(queryset, chunk_size):
+    """The entries of `queryset` one chunk at a time, each with what with_tags() loads, for streamed exports.
+
+    prefetch_related() clones a queryset for every entry and relation (3.9 s of a 7 s export of 12,000 entries):
+    here each chunk's tags come from three plain queries and are attached as the prefetch cache, so
+    `entry.themes.all()` and the others read them without a query."""
+    rows = queryset.defer("search_vector").select_related("meeting", "session__parent__parent")
+    rows = rows.iterator(chunk_size=chunk_size)
+    while chunk := list(itertools.islice(rows, chunk_size)):
+        ids = [entry.pk for entry in chunk]
+        countries, themes, organisations = defaultdict(list), defaultdict(list), defaultdict(list)
+        tags = EntryCountry.objects.filter(entry_id__in=ids).select_related("country")
+        for tag in tags.order_by("role", "country__name_fr"):
+            countries[tag.entry_id].append(tag)
+        links = Entry.themes.through.objects.filter(entry_id__in=ids).select_related("theme")
+        for link in links.order_by(*[f"theme__{field}" for field in Theme._meta.ordering]):
+            themes[link.entry_id].append(link.theme)
+        links = Entry.organisations.through.objects.filter(entry_id__in=ids).select_related("organisation")
+        for link in links.order_by(*[f"organisation__{field}" for field in Organisation._meta.ordering]):
+            organisations[link.entry_id].append(link.organisation)
+        for entry in chunk:
+            entry._prefetched_objects_cache = {
+                "country_tags": countries[entry.pk],
+                "themes": themes[entry.pk],
+                "organisations": organisations[entry.pk],
+            }
+        yield from chunk
 
 
 def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None):

@@ -83,13 +83,18 @@ def group_by_kind(entries):
     return [(kind, label, groups[kind]) for kind, label in Entry.Kind.choices if groups[kind]]
 
 
-def first_of_each_kind(entries, order):
+def first_of_each_kind(entries, order, cache_key):
     """[(kind, label, [its first entries], its count)] in the order of Entry.Kind. A country or a theme gathers
-    thousands of entries as meetings accumulate: its page shows the first few of each kind, the explorer the rest."""
-    counts = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
-    # Rank ids only (the window sorts every tagged entry), then load the few cards shown.
-    ranked = entries.annotate(position=Window(RowNumber(), partition_by=F("kind"), order_by=order))
-    ids = list(ranked.filter(position__lte=TAG_PAGE_PER_KIND).values_list("pk", flat=True))
+    thousands of entries as meetings accumulate: its page shows the first few of each kind, the explorer the rest.
+    Counting and ranking read every tagged entry, so their result is cached until the content changes."""
+
+    def rank():
+        counts = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
+        # Rank ids only (the window sorts every tagged entry); the cards are loaded for the few shown.
+        ranked = entries.annotate(position=Window(RowNumber(), partition_by=F("kind"), order_by=order))
+        return counts, list(ranked.filter(position__lte=TAG_PAGE_PER_KIND).values_list("pk", flat=True))
+
+    counts, ids = cached_by_version(cache_key, rank)
     groups = group_by_kind(entries.filter(pk__in=ids).order_by(*order))
     return [(kind, label, shown, counts.get(kind, len(shown))) for kind, label, shown in groups]
 
@@ -189,7 +194,7 @@ class EntryDetail(DetailView):
         country_codes = [tag.country_id for tag in tags]
         related = []
         if theme_ids or country_codes:
-            ids = related_entry_ids(entry, theme_ids, country_codes)
+            ids = cached_by_version(f"related:{entry.pk}", lambda: related_entry_ids(entry, theme_ids, country_codes))
             by_pk = Entry.objects.select_related("meeting").in_bulk(ids)
             related = [by_pk[pk] for pk in ids if pk in by_pk]
         roles = [
@@ -311,7 +316,9 @@ class CountryDetail(DetailView):
             .filter(tag__isnull=False)
             .annotate(role=F("tag__role"))
         )
-        groups = first_of_each_kind(entries, [*NEWEST_MEETING_FIRST, "session__order", "order"])
+        groups = first_of_each_kind(
+            entries, [*NEWEST_MEETING_FIRST, "session__order", "order"], f"country-kinds:{country.pk}"
+        )
         role_labels = dict(EntryCountry.Role.choices)
         for _kind, _label, shown, _count in groups:
             for entry in shown:
@@ -324,7 +331,9 @@ class CountryDetail(DetailView):
         return super().get_context_data(
             groups=groups,
             entry_count=sum(count for *_, count in groups),
-            partners=by_count_then_name(partners, "n_shared"),
+            partners=cached_by_version(
+                f"country-partners:{country.pk}", lambda: by_count_then_name(partners, "n_shared")
+            ),
             co_chaired=list(country.co_chaired_meetings.filter(status=Status.PUBLISHED)),
             national_organisations=list(country.organisations.all()),
             **kwargs,
@@ -351,7 +360,9 @@ class ThemeDetail(DetailView):
     def get_context_data(self, **kwargs):
         theme = self.object
         groups = first_of_each_kind(
-            entries_for_cards().filter(themes=theme), [*NEWEST_MEETING_FIRST, "session__order", "order"]
+            entries_for_cards().filter(themes=theme),
+            [*NEWEST_MEETING_FIRST, "session__order", "order"],
+            f"theme-kinds:{theme.pk}",
         )
         countries = Country.objects.filter(
             entry_tags__entry__in=Entry.objects.published().filter(themes=theme)
@@ -359,7 +370,9 @@ class ThemeDetail(DetailView):
         return super().get_context_data(
             groups=groups,
             entry_count=sum(count for *_, count in groups),
-            countries=by_count_then_name(countries, "n_shared"),
+            countries=cached_by_version(
+                f"theme-countries:{theme.pk}", lambda: by_count_then_name(countries, "n_shared")
+            ),
             **kwargs,
         )
 
@@ -386,6 +399,8 @@ class OrganisationDetail(DetailView):
 
     def get_context_data(self, **kwargs):
         groups = first_of_each_kind(
-            entries_for_cards().filter(organisations=self.object), [*NEWEST_MEETING_FIRST, "session__order", "order"]
+            entries_for_cards().filter(organisations=self.object),
+            [*NEWEST_MEETING_FIRST, "session__order", "order"],
+            f"organisation-kinds:{self.object.pk}",
         )
         return super().get_context_data(groups=groups, entry_count=sum(count for *_, count in groups), **kwargs)
