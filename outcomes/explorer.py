@@ -1,7 +1,6 @@
 """The entries explorer and its CSV/JSON downloads, both driven by the same EntryFilter and query string."""
 
 import csv
-import hashlib
 import json
 import math
 
@@ -14,7 +13,7 @@ from django.views.generic import TemplateView
 
 from .api import entry_data
 from .caching import cached_by_version
-from .filters import SORT_CHOICES, EntryFilter
+from .filters import SORT_CHOICES, EntryFilter, filter_key
 from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
 
@@ -29,13 +28,6 @@ def filter_errors(form):
         for name, messages in form.errors.items()
         for message in messages
     ]
-
-
-def filter_key(filterset):
-    """A short key naming the filters of a request (neither the page nor the sort order change the counts)."""
-    data = filterset.data
-    pairs = sorted((name, value) for name in FILTER_PARAMS if name != "sort" for value in data.getlist(name))
-    return hashlib.sha1(repr(pairs).encode()).hexdigest()
 
 
 def query_string(params, drop=("page",)):
@@ -66,11 +58,11 @@ class EntryList(TemplateView):
         # content version and filters (outcomes/caching.py).
         filters = filter_key(filterset)
         try:
-            page = paginate(ordered, number, size, filterset.query, count_queryset=entries, count_key=filters)
+            page = paginate(ordered, number, size, filterset.query, entries, filters, filterset.sort_order)
         except InvalidPage:
             last = max(1, math.ceil(entries.count() / size))
             messages.append(_("La page %(number)s n'existe pas ; voici la dernière page.") % {"number": number})
-            page = paginate(ordered, last, size, filterset.query, count_queryset=entries, count_key=filters)
+            page = paginate(ordered, last, size, filterset.query, entries, filters, filterset.sort_order)
         facets = cached_by_version(f"facets:{filters}", filterset.facets)
         state = query_string(self.request.GET)
         return super().get_context_data(
@@ -157,8 +149,7 @@ class EntryExport(View):
         buffer = Echo()
         writer = csv.writer(buffer)
         yield "\ufeff" + writer.writerow(self.CSV_COLUMNS)
-        for entry in entries:
-            yield writer.writerow(self.csv_row(entry))
+        yield from in_blocks(writer.writerow(self.csv_row(entry)) for entry in entries)
 
     def csv_row(self, entry):
         return [formula_safe(cell) for cell in self.row_values(entry)]
@@ -183,8 +174,10 @@ class EntryExport(View):
 
     def json_chunks(self, entries):
         yield '{"entries": ['
-        for position, entry in enumerate(entries):
-            yield ("," if position else "") + json.dumps(entry_data(entry, self.request), ensure_ascii=False)
+        yield from in_blocks(
+            ("," if position else "") + json.dumps(entry_data(entry, self.request), ensure_ascii=False)
+            for position, entry in enumerate(entries)
+        )
         yield "]}"
 
 
@@ -197,6 +190,20 @@ def formula_safe(value):
     ):
         return "'" + value
     return value
+
+
+def in_blocks(pieces, size=64 * 1024):
+    """The pieces joined into blocks of about `size` characters: one write to the socket per block, not per row
+    (per row, the server spent half the time of a 12,000-row export in writes)."""
+    block, length = [], 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
 
 
 class Echo:

@@ -5,6 +5,7 @@ entry's primary key (a subquery), so no join multiplies rows and no DISTINCT is 
 condition except the facet's own, with one grouped query per facet.
 """
 
+import hashlib
 import unicodedata
 
 import django_filters
@@ -256,6 +257,13 @@ def by_label(option):
 def label(obj):
     """How a facet names a meeting or an organisation (its title, its acronym)."""
     return getattr(obj, "label", None) or getattr(obj, "title", None) or str(obj)
+
+
+def filter_key(filterset):
+    """A short key naming the filters of a request, for caching counts (the sort order does not change them)."""
+    data = filterset.data
+    pairs = sorted((name, value) for name in filterset.filters if name != "sort" for value in data.getlist(name))
+    return hashlib.sha1(repr(pairs).encode()).hexdigest()
 
 
 class Facet(list):

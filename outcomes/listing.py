@@ -71,16 +71,20 @@ def with_tags_in_chunks(queryset, chunk_size):
         yield from chunk
 
 
-def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None):
+def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None, order_key=None):
     """The page `number` (raises django.core.paginator.InvalidPage) with its entries loaded and, when searching,
-    each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered), and kept
-    in the cache until the content changes when `count_key` names the filters."""
+    each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered). When
+    `count_key` names the filters (and `order_key` the order), the total and the page's ids are kept in the cache
+    until the content changes: at 100,000 entries, sorting every match for one page costs more than the rest."""
     paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
     if count_queryset is not None:
         count = count_queryset.order_by().count
         paginator.count = cached_by_version(f"count:{count_key}", count) if count_key else count()
     page = paginator.page(number)
-    pks = list(page.object_list)
+    if count_key and order_key is not None:
+        pks = cached_by_version(f"page:{count_key}:{order_key}:{number}:{size}", lambda: list(page.object_list))
+    else:
+        pks = list(page.object_list)
     entries = with_tags(Entry.objects.filter(pk__in=pks))
     if q:
         entries = search.with_headline(entries, q)

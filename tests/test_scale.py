@@ -69,3 +69,15 @@ def test_related_entries_share_the_most_themes_and_countries(client, make_entry,
     related = client.get(entry.get_absolute_url()).context["related"]
 
     assert related == [both, one]
+
+
+def test_exports_are_streamed_in_blocks_not_one_write_per_row(client, make_entry, make_session):
+    session = make_session()
+    for order in range(1, 31):
+        make_entry(session=session, order=order)
+
+    response = client.get(reverse("outcomes:entry-export-csv"))
+
+    chunks = list(response.streaming_content)
+    assert b"".join(chunks).decode("utf-8-sig").count("\r\n") == 31  # header and 30 rows
+    assert len(chunks) == 2  # the header, then every row in one block of at most ~64 KB
