@@ -368,6 +368,14 @@ def report(info, runs, args):
             a, b = runs[small]["results"].get(name), runs[large]["results"].get(name)
             if not a or not b or a["status"] != 200 or b["status"] != 200:
                 continue
+            if name in CSV_NAMES:  # not the same number of rows: compare per row
+                rows_a = runs[small].get("csv_memory", {}).get("rows") or 1
+                rows_b = runs[large].get("csv_memory", {}).get("rows") or 1
+                lines.append(
+                    f"| {name} | {a['median']:.1f} ({rows_a:,} rows) | {b['median']:.1f} ({rows_b:,} rows) | "
+                    f"{(b['median'] / rows_b) / (a['median'] / rows_a):.1f}× per row | | |"
+                )
+                continue
             ratio = b["median"] / a["median"]
             qa, qb = runs[small]["queries"].get(name, [0, "?"])[1], runs[large]["queries"].get(name, [0, "?"])[1]
             lines.append(
