@@ -91,7 +91,7 @@ class EntryFilter(django_filters.FilterSet):
         form = EntryFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None:
+        if data is not None and hasattr(data, "getlist"):
             # An empty value (`?kind=`, as a plain GET form may send) means no filter, not an invalid choice.
             data = data.copy()
             for name in list(data):
@@ -261,8 +261,15 @@ def label(obj):
 
 def filter_key(filterset):
     """A short key naming the filters of a request, for caching counts (the sort order does not change them)."""
-    data = filterset.data
-    pairs = sorted((name, value) for name in filterset.filters if name != "sort" for value in data.getlist(name))
+    data = filterset.data or {}
+
+    def values(name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        value = data.get(name)
+        return [] if value is None else list(value) if isinstance(value, list | tuple) else [value]
+
+    pairs = sorted((name, str(value)) for name in filterset.filters if name != "sort" for value in values(name))
     return hashlib.sha1(repr(pairs).encode()).hexdigest()
 
 

@@ -25,9 +25,24 @@ def uses_postgresql():
     return connection.vendor == "postgresql"
 
 
+def terms(q):
+    """The query as the SQLite fallback reads websearch syntax: groups joined by OR, each a list of
+    (text, excluded) terms; a "quoted phrase" is one term, a leading - excludes."""
+    groups, group = [], []
+    for match in re.finditer(r'(-?)"([^"]*)"?|(-?)(\S+)', q):
+        excluded = bool(match.group(1) or match.group(3))
+        text = (match.group(2) if match.group(2) is not None else match.group(4)).strip().strip('"')
+        if text.lower() == "or" and not excluded:
+            groups.append(group)
+            group = []
+        elif text:
+            group.append((text, excluded))
+    return [group for group in [*groups, group] if group]
+
+
 def words(q):
-    """The words of a query for the SQLite fallback: websearch quotes and operators dropped."""
-    return [word for word in re.split(r"[\s\"']+", q.replace("-", " ")) if word and word.lower() != "or"]
+    """The terms a snippet marks: every term the query looks for, none it excludes."""
+    return [text for group in terms(q) for text, excluded in group if not excluded]
 
 
 def search_query(q):
@@ -38,9 +53,13 @@ def matching(q):
     """A condition on Entry that keeps the entries matching the query."""
     if uses_postgresql():
         return Q(search_vector=search_query(q))
-    condition = Q()
-    for word in words(q):
-        condition &= Q(text__icontains=word) | Q(title__icontains=word)
+    condition = Q(pk__in=[])
+    for group in terms(q):
+        both = Q()
+        for text, excluded in group:
+            contains = Q(text__icontains=text) | Q(title__icontains=text)
+            both &= ~contains if excluded else contains
+        condition |= both
     return condition
 
 

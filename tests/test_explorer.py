@@ -248,3 +248,10 @@ def test_a_long_facet_shows_its_biggest_options_and_says_how_many_are_left_out(
     assert facet.hidden == 1
     assert {option.value for option in facet if option.selected} == {chosen.slug, themes[0].slug}
     assert "et 1 autre option" in response.content.decode()
+
+
+def test_the_filter_set_also_takes_a_plain_dict(corpus):
+    from outcomes.filters import EntryFilter
+
+    filterset = EntryFilter.published({"country": ["SN"], "role": "implementing"})
+    assert {entry.reference for entry in filterset.qs} == refs(corpus, "patrols")

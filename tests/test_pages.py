@@ -240,6 +240,26 @@ def test_meeting_page_shows_each_entry_with_its_tags_and_roles(client, document)
     assert f'href="{reverse("outcomes:meeting-source", args=["gestion-des-frontieres"])}"' in html
 
 
+def test_entry_titles_sit_one_level_below_their_heading(client, document, make_entry):
+    session = Session.objects.get(slug="politique")  # a sub-heading (h3) of "Coopération frontalière" (h2)
+    make_entry(session=session, order=9, title="Trois piliers", text="Texte titré.")
+    html = html_of(client.get(document["meeting"].get_absolute_url()))
+    assert '<h4 class="entry-card__title">Trois piliers</h4>' in html
+
+
+def test_meeting_page_links_the_previous_meeting_only_when_published(client, document, make_meeting):
+    meeting = document["meeting"]
+    meeting.previous_meeting = make_meeting(slug="madrid-2019", title="Réunion technique de Madrid")
+    meeting.save()
+    page = html_of(client.get(meeting.get_absolute_url()))
+    assert 'href="/meetings/madrid-2019/">Réunion technique de Madrid</a>' in page
+    assert 'href="/meetings/gestion-des-frontieres/">Réunion thématique' in html_of(
+        client.get("/meetings/madrid-2019/")
+    )  # the earlier meeting lists its follow-up
+    Meeting.objects.filter(slug="madrid-2019").update(status=Status.DRAFT)
+    assert "Réunion technique de Madrid" not in text_of(client.get(meeting.get_absolute_url()))
+
+
 def test_draft_and_unknown_meetings_are_404_in_the_site_design(client, document):
     for url in [document["draft_meeting"].get_absolute_url(), "/meetings/nope/"]:
         response = client.get(url)

@@ -3,7 +3,7 @@ from django.db import connection
 from django.urls import reverse
 
 from outcomes.models import Entry
-from outcomes.search import MARK_START, MARK_STOP, plain_snippet, snippet
+from outcomes.search import MARK_START, MARK_STOP, plain_snippet, snippet, terms, words
 from tests.corpus import corpus_fixture, refs  # noqa: F401
 
 URL = reverse("outcomes:entry-list")
@@ -85,6 +85,15 @@ def test_snippet_marks_cut_text_with_ellipses():
     assert snippet(entry, "coopération") == "… la <mark>coopération</mark> entre pays …"
 
 
+def test_websearch_syntax_as_the_fallback_reads_it():
+    assert terms('coopération "patrouilles conjointes" -maroc OR frontex') == [
+        [("coopération", False), ("patrouilles conjointes", False), ("maroc", True)],
+        [("frontex", False)],
+    ]
+    assert words('coopération -maroc OR "frontex"') == ["coopération", "frontex"]
+    assert terms("  ") == [] and terms("or OR") == []
+
+
 def test_plain_snippet_marks_words_and_escapes_the_rest():
     text = "Début " + "x" * 300 + " la <b>coopération</b> & les PATROUILLES " + "y" * 300
     html = plain_snippet(text, ["coopération", "patrouilles"])
@@ -114,6 +123,13 @@ def test_search_never_returns_drafts(client, corpus):
         ("coopération", {"cooperation"}),
         ("cooperation", {"elsewhere"}),
         ('"garde-frontières"', {"training"}),
+        ("garde-frontières", {"training"}),
+        ('"patrouilles conjointes"', {"patrols"}),
+        ('"conjointes patrouilles"', set()),
+        ("réunion -accent", set()),
+        ("coopération -difficile", set()),
+        ("patrouilles OR maroc", {"patrols", "training"}),
+        ("OR", set()),
     ],
 )
 def test_sqlite_fallback_finds_entries_containing_every_word(client, corpus, q, expected):
