@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from .filters import EntryFilter
+from .filters import EntryFilter, filter_key
 from .listing import PageForm, paginate, with_tags
 from .models import Country, Entry, Meeting, Organisation, Session, Theme
 
@@ -234,6 +234,8 @@ class EntryList(ApiView):
                 paging.cleaned_data["page"],
                 paging.cleaned_data["page_size"],
                 count_queryset=filterset.qs,
+                count_key=filter_key(filterset),  # total and page cached until the content changes
+                order_key=filterset.sort_order,
             )
         except InvalidPage as error:
             raise JsonError(400, str(error), {"page": [{"message": str(error), "code": "invalid"}]}) from error

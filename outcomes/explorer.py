@@ -3,6 +3,7 @@
 import csv
 import json
 import math
+from urllib.parse import quote
 
 from django.core.paginator import InvalidPage
 from django.http import HttpResponse, StreamingHttpResponse
@@ -12,8 +13,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .api import entry_data
-from .filters import SORT_CHOICES, EntryFilter
-from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags
+from .caching import cached_by_version
+from .filters import SORT_CHOICES, EntryFilter, filter_key
+from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
 
 FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"]
@@ -55,13 +57,16 @@ class EntryList(TemplateView):
         # silently showing entries the reader did not ask for.
         entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         ordered = filterset.ordered(entries)
+        # Counts over every matching entry cost the most at scale and change only with the content: cached by
+        # content version and filters (outcomes/caching.py).
+        filters = filter_key(filterset)
         try:
-            page = paginate(ordered, number, size, filterset.query, count_queryset=entries)
+            page = paginate(ordered, number, size, filterset.query, entries, filters, filterset.sort_order)
         except InvalidPage:
             last = max(1, math.ceil(entries.count() / size))
             messages.append(_("La page %(number)s n'existe pas ; voici la dernière page.") % {"number": number})
-            page = paginate(ordered, last, size, filterset.query, count_queryset=entries)
-        facets = filterset.facets()
+            page = paginate(ordered, last, size, filterset.query, entries, filters, filterset.sort_order)
+        facets = cached_by_version(f"facets:{filters}", filterset.facets)
         state = query_string(self.request.GET)
         return super().get_context_data(
             filter=filterset,
@@ -117,7 +122,7 @@ class EntryExport(View):
         if not filterset.is_valid():
             body = "\n".join(filter_errors(filterset.form))
             return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
-        entries = with_tags(filterset.ordered(filterset.qs)).iterator(chunk_size=EXPORT_CHUNK)
+        entries = with_tags_in_chunks(filterset.ordered(filterset.qs), EXPORT_CHUNK)
         if self.format == "json":
             response = StreamingHttpResponse(self.json_chunks(entries), content_type="application/json")
             response["Content-Disposition"] = 'inline; filename="entries.json"'
@@ -143,12 +148,19 @@ class EntryExport(View):
         "updated_at",
     ]
 
+    def entry_url(self, entry):
+        """The entry's absolute URL; reverse() once per export, not once per row (0.5 s for 12,000 rows)."""
+        if not hasattr(self, "entry_url_pattern"):
+            marker = "ENTRY-REFERENCE"
+            self.entry_url_pattern = self.request.build_absolute_uri(Entry(reference=marker).get_absolute_url())
+            self.entry_url_marker = marker
+        return self.entry_url_pattern.replace(self.entry_url_marker, quote(entry.reference, safe=""))
+
     def csv_rows(self, entries):
         buffer = Echo()
         writer = csv.writer(buffer)
         yield "\ufeff" + writer.writerow(self.CSV_COLUMNS)
-        for entry in entries:
-            yield writer.writerow(self.csv_row(entry))
+        yield from in_blocks(writer.writerow(self.csv_row(entry)) for entry in entries)
 
     def csv_row(self, entry):
         return [formula_safe(cell) for cell in self.row_values(entry)]
@@ -166,15 +178,17 @@ class EntryExport(View):
             "; ".join(f"{tag.country_id}:{tag.role}" for tag in entry.country_tags.all()),
             "; ".join(theme.slug for theme in entry.themes.all()),
             "; ".join(organisation.slug for organisation in entry.organisations.all()),
-            self.request.build_absolute_uri(entry.get_absolute_url()),
+            self.entry_url(entry),
             entry.source_line if entry.source_line is not None else "",
             entry.updated_at.isoformat(),
         ]
 
     def json_chunks(self, entries):
         yield '{"entries": ['
-        for position, entry in enumerate(entries):
-            yield ("," if position else "") + json.dumps(entry_data(entry, self.request), ensure_ascii=False)
+        yield from in_blocks(
+            ("," if position else "") + json.dumps(entry_data(entry, self.request), ensure_ascii=False)
+            for position, entry in enumerate(entries)
+        )
         yield "]}"
 
 
@@ -187,6 +201,20 @@ def formula_safe(value):
     ):
         return "'" + value
     return value
+
+
+def in_blocks(pieces, size=64 * 1024):
+    """The pieces joined into blocks of about `size` characters: one write to the socket per block, not per row
+    (per row, the server spent half the time of a 12,000-row export in writes)."""
+    block, length = [], 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
 
 
 class Echo:

@@ -5,6 +5,7 @@ entry's primary key (a subquery), so no join multiplies rows and no DISTINCT is 
 condition except the facet's own, with one grouped query per facet.
 """
 
+import hashlib
 import unicodedata
 
 import django_filters
@@ -256,6 +257,20 @@ def by_label(option):
 def label(obj):
     """How a facet names a meeting or an organisation (its title, its acronym)."""
     return getattr(obj, "label", None) or getattr(obj, "title", None) or str(obj)
+
+
+def filter_key(filterset):
+    """A short key naming the filters of a request, for caching counts (the sort order does not change them)."""
+    data = filterset.data or {}
+
+    def values(name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        value = data.get(name)
+        return [] if value is None else list(value) if isinstance(value, list | tuple) else [value]
+
+    pairs = sorted((name, str(value)) for name in filterset.filters if name != "sort" for value in values(name))
+    return hashlib.sha1(repr(pairs).encode()).hexdigest()
 
 
 class Facet(list):

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "outcomes.security.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "outcomes.caching.PublicPageCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +126,9 @@ STORAGES = {
 
 # Where the source documents the site links to live (fixtures/source/ in the repository).
 SOURCE_DOCUMENTS_DIR = BASE_DIR / "fixtures" / "source"
+
+# How long a browser or proxy may reuse a public page before revalidating it (ETag; see outcomes/caching.py).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "60"))
 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 

@@ -3,10 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from outcomes.views_health import healthz
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("outcomes.api_urls")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 # French, the default language, lives at the root; English under /en/.

@@ -125,7 +125,7 @@ def test_invalid_filters_answer_400_with_the_reason(client, corpus, url, query):
 
 
 @pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
-def test_exports_are_read_only(client, url):
+def test_exports_are_read_only(client, url, db):
     assert client.post(url).status_code in {403, 405}
     assert client.head(url).status_code == 200
 
@@ -136,9 +136,10 @@ def test_exports_run_a_constant_number_of_queries(
 ):
     build_entries(make_entry, make_session, make_theme, count)
     theme = Theme.objects.get()
-    with django_assert_max_num_queries(5):
+    # Pinned counts include the content-version query of the ETag (outcomes/caching.py).
+    with django_assert_max_num_queries(6):
         assert len(csv_rows(client, "country=SN")) == count
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert len(json_entries(client, f"theme={theme.slug}")) == count
 
 

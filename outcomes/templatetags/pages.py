@@ -1,4 +1,5 @@
 from django import template
+from django.urls import translate_url
 from django.utils.translation import get_language_from_path
 
 register = template.Library()
@@ -19,3 +20,13 @@ def unprefixed_path(context):
     if language and path.startswith(prefix):
         path = path[len(prefix) - 1 :]
     return path
+
+
+@register.simple_tag(takes_context=True)
+def translated_path(context, language):
+    """The current page (query string included) in another interface language: "/countries/SN/" gives
+    "/en/countries/SN/" for "en". A plain link, so public pages carry no CSRF token and stay cacheable."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language)

@@ -1,0 +1,155 @@
+"""Conditional requests for the public pages, and caching of what only changes when the content does.
+
+Public pages only change when the secretariat writes something, so one number says whether a page may have
+changed: `ContentVersion.version`, bumped by database triggers on every write to the app's tables. Anonymous
+GET/HEAD requests to the `outcomes` URLs get `ETag` and `Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS`;
+a request whose `If-None-Match` still matches gets a 304 without running the view (one tiny query). Signed-in
+users (staff, who see edit links and drafts) get `Cache-Control: private, no-cache` and no ETag.
+
+`cached_by_version(key, compute)` keeps an expensive result (counts over every entry) in Django's cache under
+the current content version: correct by construction, since any write to the content changes the key.
+"""
+
+import contextvars
+import functools
+import hashlib
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import get_language
+
+PUBLIC_NAMESPACE = "outcomes"
+CACHE_SECONDS = 24 * 3600
+
+# Within a request the version is read once (a dict while a request runs, None outside requests).
+_request_memo = contextvars.ContextVar("content_version_memo", default=None)
+
+
+def content_version():
+    """The content's version as a string, "<counter>.<random token>"; read once per request."""
+    memo = _request_memo.get()
+    if memo is not None and "version" in memo:
+        return memo["version"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version, token FROM outcomes_contentversion WHERE id = 1")
+        row = cursor.fetchone()
+    version = f"{row[0]}.{row[1]}" if row else "0.0"
+    if memo is not None:
+        memo["version"] = version
+    return version
+
+
+def cached_by_version(key, compute):
+    """compute() once per content version, code release and language, then from the cache."""
+    full_key = f"rabatkb:{release()}:{content_version()}:{get_language()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, CACHE_SECONDS)
+    return value
+
+
+@functools.cache
+def release():
+    """Changes when the code, templates or translations change, so a deployment also changes every ETag."""
+    digest = hashlib.sha1()
+    for folder in ("templates", "locale", "outcomes", "rabatkb", "static"):
+        for path in sorted((Path(settings.BASE_DIR) / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:10]
+
+
+def public_etag():
+    return f'W/"{release()}-{content_version()}-{get_language()}"'
+
+
+class PublicPageCacheMiddleware:
+    """Answers conditional requests on the public pages (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request.public_etag = None
+        if request.method not in ("GET", "HEAD") or PUBLIC_NAMESPACE not in request.resolver_match.namespaces:
+            return None
+        request.is_public_page = True
+        if request.user.is_authenticated:
+            return None
+        request.public_etag = public_etag()
+        return get_conditional_response(request, etag=request.public_etag)
+
+    def __call__(self, request):
+        memo = _request_memo.set({})
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_memo.reset(memo)
+        if not getattr(request, "is_public_page", False) or response.has_header("Cache-Control"):
+            return response
+        if not request.public_etag:
+            patch_cache_control(response, private=True, no_cache=True)
+        elif response.status_code in (200, 304) and not response.cookies:
+            response.headers.setdefault("ETag", request.public_etag)
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        elif response.cookies:  # a page that sets a cookie (a CSRF token in a form) must not be shared
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+
+# ------------------------------------------------------------------------------------------------ triggers
+
+_POSTGRESQL_FUNCTION = """
+CREATE OR REPLACE FUNCTION outcomes_bump_content_version() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO outcomes_contentversion (id, version, token, changed_at)
+  VALUES (1, 1, (random() * 1e15)::bigint, statement_timestamp())
+  ON CONFLICT (id) DO UPDATE SET
+    version = outcomes_contentversion.version + 1, token = excluded.token, changed_at = excluded.changed_at;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql
+"""
+_POSTGRESQL_TRIGGER = """
+CREATE OR REPLACE TRIGGER outcomes_content_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+FOR EACH STATEMENT EXECUTE FUNCTION outcomes_bump_content_version()
+"""
+_SQLITE_TRIGGER = """
+CREATE TRIGGER "outcomes_content_version_{name}_{event}" AFTER {event} ON {table} BEGIN
+  INSERT INTO outcomes_contentversion (id, version, token, changed_at) VALUES (1, 1, random(), CURRENT_TIMESTAMP)
+  ON CONFLICT (id) DO UPDATE SET version = version + 1, token = excluded.token, changed_at = excluded.changed_at;
+END
+"""
+
+
+def content_tables():
+    """Every table of the app (many-to-many ones included) but the version's own."""
+    models = apps.get_app_config("outcomes").get_models(include_auto_created=True)
+    return sorted(model._meta.db_table for model in models if model._meta.db_table != "outcomes_contentversion")
+
+
+def install_version_triggers(using="default", **kwargs):
+    """Idempotent; run after every migrate (post_migrate), so tables added or rebuilt later are covered too."""
+    from django.db import connections
+
+    conn = connections[using]
+    existing = set(conn.introspection.table_names())
+    if "outcomes_contentversion" not in existing:
+        return
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(_POSTGRESQL_FUNCTION)
+        for table in content_tables():
+            if table not in existing:
+                continue
+            if conn.vendor == "postgresql":
+                cursor.execute(_POSTGRESQL_TRIGGER.format(table=conn.ops.quote_name(table)))
+            elif conn.vendor == "sqlite":
+                for event in ("INSERT", "UPDATE", "DELETE"):
+                    cursor.execute(f'DROP TRIGGER IF EXISTS "outcomes_content_version_{table}_{event}"')
+                    cursor.execute(_SQLITE_TRIGGER.format(name=table, event=event, table=conn.ops.quote_name(table)))

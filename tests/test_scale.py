@@ -1,0 +1,83 @@
+"""What keeps pages fast as meetings accumulate: capped lists, and counts cached only until the content changes."""
+
+from django.urls import reverse
+
+from outcomes.models import Entry, EntryCountry, Meeting, Status
+
+
+def test_a_country_page_shows_five_entries_of_each_kind_and_sends_to_the_explorer_for_the_rest(
+    client, make_entry, make_session
+):
+    session = make_session()
+    for order in range(1, 8):
+        make_entry(session=session, order=order, kind=Entry.Kind.GOOD_PRACTICE, countries=["SN"])
+    make_entry(session=session, order=20, kind=Entry.Kind.CHALLENGE, countries=["SN"])
+
+    response = client.get("/countries/SN/")
+
+    groups = {kind: (shown, count) for kind, _label, shown, count in response.context["groups"]}
+    assert [entry.order for entry in groups["good_practice"][0]] == [1, 2, 3, 4, 5]
+    assert groups["good_practice"][1] == 7
+    assert groups["challenge"][1] == 1
+    assert response.context["entry_count"] == 8
+    html = response.content.decode()
+    assert f'href="{reverse("outcomes:entry-list")}?country=SN&amp;kind=good_practice"' in html
+    assert "Les 7 entrées de ce type dans l'explorateur" in html
+    assert "?country=SN&amp;kind=challenge" not in html  # nothing more to see
+
+
+def test_the_home_page_lists_the_latest_ten_meetings_and_counts_them_all(client, make_meeting):
+    for day in range(1, 13):
+        make_meeting(title=f"Réunion du {day} mars", start_date=f"2024-03-{day:02d}")
+
+    response = client.get("/")
+
+    titles = [meeting.title for meeting in response.context["meetings"]]
+    assert titles == [f"Réunion du {day} mars" for day in range(12, 2, -1)]
+    assert response.context["meeting_count"] == 12
+    assert "Les 12 réunions dans l'explorateur" in response.content.decode()
+
+
+def test_cached_counts_follow_what_the_secretariat_publishes(client, make_entry):
+    entry = make_entry(status=Status.DRAFT, countries=["ML"])
+    assert client.get("/").context["total_entries"] == 0
+    assert client.get(reverse("outcomes:entry-list")).context["page_obj"].paginator.count == 0
+
+    Entry.objects.filter(pk=entry.pk).update(status=Status.PUBLISHED)  # as the admin's bulk action does
+
+    assert client.get("/").context["total_entries"] == 1
+    explorer = client.get(reverse("outcomes:entry-list"))
+    assert explorer.context["page_obj"].paginator.count == 1
+    assert [option.value for option in explorer.context["facets"]["country"]] == ["ML"]
+    assert [country.code for country in client.get("/countries/").context["countries"]] == ["ML"]
+
+    Meeting.objects.filter(pk=entry.meeting_id).update(status=Status.DRAFT)
+
+    assert client.get("/").context["total_entries"] == 0
+    assert client.get(reverse("outcomes:entry-list")).context["page_obj"].paginator.count == 0
+
+
+def test_related_entries_share_the_most_themes_and_countries(client, make_entry, make_session, make_theme):
+    session = make_session()
+    border, training = make_theme(), make_theme()
+    entry = make_entry(session=session, order=1, themes=[border, training], countries=["SN", "MA"])
+    both = make_entry(session=session, order=2, themes=[border, training], countries=["SN"])
+    one = make_entry(session=session, order=3, countries=[("MA", EntryCountry.Role.PARTNER)])
+    make_entry(session=session, order=4, countries=["ML"])  # shares nothing
+    make_entry(session=session, order=5, themes=[border], status=Status.DRAFT)  # not published
+
+    related = client.get(entry.get_absolute_url()).context["related"]
+
+    assert related == [both, one]
+
+
+def test_exports_are_streamed_in_blocks_not_one_write_per_row(client, make_entry, make_session):
+    session = make_session()
+    for order in range(1, 31):
+        make_entry(session=session, order=order)
+
+    response = client.get(reverse("outcomes:entry-export-csv"))
+
+    chunks = list(response.streaming_content)
+    assert b"".join(chunks).decode("utf-8-sig").count("\r\n") == 31  # header and 30 rows
+    assert len(chunks) == 2  # the header, then every row in one block of at most ~64 KB

@@ -1,0 +1,110 @@
+"""`generate_synthetic` adds a realistic corpus for benchmarks and removes exactly what it made."""
+
+import io
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from outcomes.models import SEARCH_CONFIG, Entry, EntryCountry, Meeting, Organisation, Session, Status, Theme
+
+
+def generate(*args):
+    out = io.StringIO()
+    call_command("generate_synthetic", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def real_meeting(make_entry, make_session, make_theme):
+    """A real meeting with a real theme, as the fixtures would load it."""
+    session = make_session(title="Coopération opérationnelle")
+    theme = make_theme(slug="echange-d-informations", name_fr="Échange d'informations")
+    make_entry(session=session, countries=[("SN", EntryCountry.Role.IMPLEMENTING)], themes=[theme])
+    make_entry(session=session, kind=Entry.Kind.RECOMMENDATION)
+    return session.meeting
+
+
+def test_generates_the_entries_asked_for_in_synthetic_meetings(real_meeting):
+    output = generate("--entries", "600", "--meetings", "4", "--seed", "3")
+
+    synthetic = Entry.objects.exclude(meeting=real_meeting)
+    assert synthetic.count() == 600
+    assert "Added 600 synthetic entries in 4 meetings" in output
+    meetings = Meeting.objects.exclude(pk=real_meeting.pk)
+    assert sorted(meetings.values_list("code", flat=True)) == ["SYN001", "SYN002", "SYN003", "SYN004"]
+    assert all(slug.startswith("synthetic-") for slug in meetings.values_list("slug", flat=True))
+    assert set(synthetic.values_list("kind", flat=True)) == set(Entry.Kind.values)
+    assert synthetic.filter(reference="SYN001-00001").exists()
+    assert synthetic.filter(status=Status.PUBLISHED).count() > 0.9 * 600
+    assert Session.objects.filter(meeting__in=meetings, parent__isnull=False).exists(), "sub-sessions"
+
+
+def test_synthetic_text_is_french_built_from_the_real_document(real_meeting):
+    generate("--entries", "300", "--meetings", "2")
+
+    texts = " ".join(Entry.objects.exclude(meeting=real_meeting).values_list("text", flat=True))
+    for phrase in ["gestion des frontières", "migration irrégulière", "coopération"]:
+        assert phrase in texts
+    with_points = Entry.objects.exclude(meeting=real_meeting).exclude(sub_points=[]).first()
+    assert with_points.sub_points[0] in with_points.text
+    assert "1)" not in with_points.lead_in
+
+
+def test_synthetic_entries_are_tagged_with_existing_themes_and_countries_with_roles(real_meeting):
+    generate("--entries", "500", "--meetings", "3")
+
+    synthetic = Entry.objects.exclude(meeting=real_meeting)
+    assert list(Theme.objects.values_list("slug", flat=True)) == ["echange-d-informations"]  # none invented
+    assert synthetic.filter(themes__slug="echange-d-informations").distinct().count() == 500
+    roles = set(EntryCountry.objects.filter(entry__in=synthetic).values_list("role", flat=True))
+    assert roles == set(EntryCountry.Role.values)
+    tagged = synthetic.filter(countries__isnull=False).distinct().count()
+    assert 0.5 * 500 < tagged < 0.95 * 500
+    assert synthetic.filter(organisations__isnull=False).exists()
+    assert Organisation.objects.filter(slug__startswith="synthetic-").exists()  # there were none
+
+
+def test_search_vectors_are_filled_on_postgresql(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search runs on PostgreSQL")
+    generate("--entries", "50")
+
+    assert not Entry.objects.filter(search_vector__isnull=True).exists()
+    assert Entry.objects.filter(search_vector=SearchQuery("frontière", config=SEARCH_CONFIG)).exists()
+
+
+def test_a_second_run_adds_new_meetings_after_the_first(db):
+    generate("--entries", "20", "--meetings", "2")
+    generate("--entries", "30", "--meetings", "1")
+
+    assert Entry.objects.count() == 50
+    assert Meeting.objects.get(code="SYN003").entries.count() == 30
+
+
+def test_remove_deletes_the_synthetic_data_and_leaves_the_real_data(real_meeting):
+    real_entries = set(Entry.objects.values_list("pk", "text"))
+    real_tags = set(EntryCountry.objects.values_list("entry", "country", "role"))
+    # A real meeting that only looks synthetic in one way is kept.
+    lookalike = Meeting.objects.create(slug="synthetic-not-really", code="GF2", title="Réunion réelle")
+    generate("--entries", "200", "--meetings", "2")
+
+    output = generate("--remove")
+
+    assert "Removed the synthetic data" in output
+    assert "200 entries" in output
+    assert set(Entry.objects.values_list("pk", "text")) == real_entries
+    assert set(EntryCountry.objects.values_list("entry", "country", "role")) == real_tags
+    assert set(Meeting.objects.all()) == {real_meeting, lookalike}
+    assert not Organisation.objects.filter(slug__startswith="synthetic-").exists()
+    assert Theme.objects.filter(slug="echange-d-informations").exists()
+
+
+def test_bad_arguments_are_refused(db):
+    with pytest.raises(CommandError, match="--entries"):
+        generate()
+    with pytest.raises(CommandError, match="--entries"):
+        generate("--entries", "0")
+    with pytest.raises(CommandError, match="--meetings"):
+        generate("--entries", "10", "--meetings", "0")
