@@ -89,14 +89,14 @@ def test_a_visitor_switches_to_english_on_the_meeting_page_and_stays_there(page,
     meeting_path = border_meeting.meeting.get_absolute_url()
     visit(meeting_path)
     assert page.locator("html").get_attribute("lang") == "fr"
-    follow(page, page.get_by_role("button", name="English"))
+    follow(page, page.get_by_role("link", name="English"))
 
     assert page.url == f"{page.url.split('/en/')[0]}/en{meeting_path}"
     assert page.locator("html").get_attribute("lang") == "en"
     expect(page.get_by_role("heading", level=1)).to_have_text(border_meeting.meeting.title)
     expect(page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Countries")).to_be_visible()
 
-    follow(page, page.get_by_role("button", name="Français"))
+    follow(page, page.get_by_role("link", name="Français"))
     assert re.fullmatch(r"http://[^/]+" + re.escape(meeting_path), page.url), page.url
     assert page.locator("html").get_attribute("lang") == "fr"
 
