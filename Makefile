@@ -28,9 +28,11 @@ run: install
 # Debian's Chromium for the browser tests (tests/browser/). If it cannot be installed the run goes on, and the
 # browser tests fail in CI (CI=true) or are skipped with a reason on a developer's machine.
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get
+# gettext too: tests/test_i18n.py checks the catalogue against the code with makemessages and msgfmt.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium; } \
-		|| echo "== chromium could not be installed: the browser tests will fail in CI"
+	@{ command -v chromium && command -v msgfmt; } >/dev/null 2>&1 \
+		|| { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium gettext; } \
+		|| echo "== chromium or gettext could not be installed: the browser tests will fail in CI"
 
 # PostgreSQL first (DATABASE_URL, or the local server when it answers), then SQLite; fails if either fails.
 test: install-dev browser
