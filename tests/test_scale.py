@@ -84,7 +84,18 @@ def test_exports_are_streamed_in_blocks_not_one_write_per_row(client, make_entry
 
     chunks = list(response.streaming_content)
     assert b"".join(chunks).decode("utf-8-sig").count("\r\n") == 31  # header and 30 rows
-    assert len(chunks) == 2  # the header, then every row in one block of at most ~64 KB
+    assert len(chunks) == 2  # the header, then the chunk of rows in one block
+
+
+def test_the_csv_is_written_one_chunk_of_entries_at_a_time(client, make_entry, make_session, monkeypatch):
+    monkeypatch.setattr("outcomes.explorer.EXPORT_CHUNK", 10)  # memory bounded by a chunk, never every row
+    session = make_session()
+    for order in range(1, 26):
+        make_entry(session=session, order=order)
+
+    chunks = list(client.get(reverse("outcomes:entry-export-csv")).streaming_content)
+
+    assert [chunk.decode("utf-8-sig").count("\r\n") for chunk in chunks] == [1, 10, 10, 5]
 
 
 def test_the_meeting_page_keeps_its_rendered_sessions_until_something_is_published(
