@@ -1,6 +1,7 @@
 """The entries explorer and its CSV/JSON downloads, both driven by the same EntryFilter and query string."""
 
 import csv
+import io
 import json
 import math
 from urllib.parse import quote
@@ -15,7 +16,7 @@ from django.views.generic import TemplateView
 from .api import entry_data
 from .caching import cached_by_version
 from .filters import SORT_CHOICES, EntryFilter, filter_key
-from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags_in_chunks
+from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, csv_rows_in_chunks, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
 
 FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"]
@@ -122,12 +123,13 @@ class EntryExport(View):
         if not filterset.is_valid():
             body = "\n".join(filter_errors(filterset.form))
             return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
-        entries = with_tags_in_chunks(filterset.ordered(filterset.qs), EXPORT_CHUNK)
+        entries = filterset.ordered(filterset.qs)
         if self.format == "json":
-            response = StreamingHttpResponse(self.json_chunks(entries), content_type="application/json")
+            chunks = self.json_chunks(with_tags_in_chunks(entries, EXPORT_CHUNK))
+            response = StreamingHttpResponse(chunks, content_type="application/json")
             response["Content-Disposition"] = 'inline; filename="entries.json"'
         else:
-            response = StreamingHttpResponse(self.csv_rows(entries), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(self.csv_chunks(entries), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="entries.csv"'
         return response
 
@@ -148,39 +150,38 @@ class EntryExport(View):
         "updated_at",
     ]
 
-    def entry_url(self, entry):
+    def entry_url(self, reference):
         """The entry's absolute URL; reverse() once per export, not once per row (0.5 s for 12,000 rows)."""
         if not hasattr(self, "entry_url_pattern"):
             marker = "ENTRY-REFERENCE"
             self.entry_url_pattern = self.request.build_absolute_uri(Entry(reference=marker).get_absolute_url())
             self.entry_url_marker = marker
-        return self.entry_url_pattern.replace(self.entry_url_marker, quote(entry.reference, safe=""))
+        return self.entry_url_pattern.replace(self.entry_url_marker, quote(reference, safe=""))
 
-    def csv_rows(self, entries):
-        buffer = Echo()
-        writer = csv.writer(buffer)
-        yield "\ufeff" + writer.writerow(self.CSV_COLUMNS)
-        yield from in_blocks(writer.writerow(self.csv_row(entry)) for entry in entries)
+    def csv_chunks(self, entries):
+        """The CSV, one block of text per chunk of EXPORT_CHUNK entries (see csv_rows_in_chunks)."""
+        yield "\ufeff" + ",".join(self.CSV_COLUMNS) + "\r\n"
+        for rows in csv_rows_in_chunks(entries, EXPORT_CHUNK):
+            block = io.StringIO()
+            csv.writer(block).writerows([formula_safe(cell) for cell in self.row_values(row)] for row in rows)
+            yield block.getvalue()
 
-    def csv_row(self, entry):
-        return [formula_safe(cell) for cell in self.row_values(entry)]
-
-    def row_values(self, entry):
+    def row_values(self, row):
         return [
-            entry.reference,
-            entry.kind,
-            entry.meeting.title,
-            " › ".join(entry.heading_path),
-            entry.order,
-            entry.title,
-            entry.text,
-            "; ".join(entry.sub_points),
-            "; ".join(f"{tag.country_id}:{tag.role}" for tag in entry.country_tags.all()),
-            "; ".join(theme.slug for theme in entry.themes.all()),
-            "; ".join(organisation.slug for organisation in entry.organisations.all()),
-            self.entry_url(entry),
-            entry.source_line if entry.source_line is not None else "",
-            entry.updated_at.isoformat(),
+            row["reference"],
+            row["kind"],
+            row["meeting"],
+            row["heading"],
+            row["order"],
+            row["title"],
+            row["text"],
+            "; ".join(row["sub_points"]),
+            row["countries"],
+            row["themes"],
+            row["organisations"],
+            self.entry_url(row["reference"]),
+            row["source_line"] if row["source_line"] is not None else "",
+            row["updated_at"].isoformat(),
         ]
 
     def json_chunks(self, entries):
@@ -215,10 +216,3 @@ def in_blocks(pieces, size=64 * 1024):
             block, length = [], 0
     if block:
         yield "".join(block)
-
-
-class Echo:
-    """A file-like object whose write() returns the line, so csv.writer can feed a stream."""
-
-    def write(self, value):
-        return value

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, F, FilteredRelation, Prefetch, Q, Valu
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, TemplateView
 
 from .caching import cached_by_version
@@ -132,18 +133,20 @@ class Home(TemplateView):
 
 
 class MeetingDetail(DetailView):
-    """The final document as a structured page: metadata, then every session and its entries in document order."""
+    """The final document as a structured page: metadata, then every session and its entries in document order.
+
+    The sessions with their entry cards (160 cards for a long meeting: most of the page's time) are rendered once
+    per content version and language for anonymous visitors and kept in the cache (`cached_by_version`): a
+    publication changes the version, hence the key, so a change shows at once. Signed-in users always get them
+    rendered afresh, never the anonymous copy."""
 
     def get_queryset(self):
-        sessions = Session.objects.order_by("order").prefetch_related(
-            Prefetch("entries", queryset=entries_for_cards().order_by("order"), to_attr="published_entries"),
-        )
         return (
             Meeting.objects.published()
             .select_related("previous_meeting")
             .prefetch_related(
                 "co_chairs",
-                Prefetch("sessions", queryset=sessions),
+                Prefetch("sessions", queryset=Session.objects.order_by("order")),
                 Prefetch("speakers", queryset=Speaker.objects.select_related("country", "session")),
                 Prefetch("follow_up_meetings", queryset=Meeting.objects.published()),
             )
@@ -167,17 +170,43 @@ class MeetingDetail(DetailView):
         previous = meeting.previous_meeting if meeting.previous_meeting_id else None
         if previous is not None and previous.status != Status.PUBLISHED:
             previous = None
-        entries = [entry for session in sessions for entry in session.published_entries]
+        if self.request.user.is_authenticated:
+            document = self.document(sessions)
+        else:
+            document = cached_by_version(meeting_document_key(meeting), lambda: self.document(sessions))
         return super().get_context_data(
             sessions=sessions,
             toc=toc,
-            kinds=[(kind, label, len(group)) for kind, label, group in group_by_kind(entries)],
+            sessions_html=document["html"],
+            kinds=document["kinds"],
             co_chairs=by_name(meeting.co_chairs.all()),
             previous_meeting=previous,
-            entry_count=len(entries),
+            entry_count=document["entry_count"],
             has_source=source_path(meeting) is not None,
             **kwargs,
         )
+
+    def document(self, sessions):
+        """The sessions with their published entries rendered as HTML, the count of entries by kind, and their
+        total: plain values, so they can be cached."""
+        entries = list(entries_for_cards().filter(session__in=sessions).order_by("order", "pk"))
+        by_session = {session.pk: [] for session in sessions}
+        for entry in entries:
+            by_session[entry.session_id].append(entry)
+        for session in sessions:
+            session.published_entries = by_session[session.pk]
+        in_document_order = [entry for session in sessions for entry in session.published_entries]
+        return {
+            "html": render_to_string("includes/meeting_sessions.html", {"sessions": sessions}),
+            "kinds": [(kind, str(label), len(group)) for kind, label, group in group_by_kind(in_document_order)],
+            "entry_count": len(entries),
+        }
+
+
+def meeting_document_key(meeting):
+    """The cache key of a meeting's rendered sessions for anonymous visitors (the version and language are added
+    by cached_by_version)."""
+    return f"meeting-document:{meeting.pk}"
 
 
 class EntryDetail(DetailView):

@@ -152,3 +152,19 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(clie
     assert row["sub_points"] == "'+1; - un tiret suivi d'un espace"
     data = next(e for e in json_entries(client) if e["reference"] == formula.reference)
     assert data["text"] == '=HYPERLINK("http://example.org","clic")', "JSON keeps the verbatim text"
+
+
+def test_the_csv_session_column_gives_every_heading_above_the_entry(client, make_session, make_entry):
+    top = make_session(title="Coopération")
+    levels = [top]
+    for title in ["Politiques", "Espagne", "Patrouilles"]:  # four levels: deeper than any document so far
+        levels.append(make_session(meeting=top.meeting, parent=levels[-1], title=title))
+    make_entry(session=levels[1], text="Au deuxième niveau.")
+    make_entry(session=levels[3], text="Au quatrième niveau.")
+
+    sessions = {row["text"]: row["session"] for row in csv_rows(client)}
+
+    assert sessions == {
+        "Au deuxième niveau.": "Coopération › Politiques",
+        "Au quatrième niveau.": "Coopération › Politiques › Espagne › Patrouilles",
+    }

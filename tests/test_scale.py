@@ -1,8 +1,12 @@
 """What keeps pages fast as meetings accumulate: capped lists, and counts cached only until the content changes."""
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
+from outcomes.caching import cached_by_version
 from outcomes.models import Entry, EntryCountry, Meeting, Status
+from outcomes.views import meeting_document_key
 
 
 def test_a_country_page_shows_five_entries_of_each_kind_and_sends_to_the_explorer_for_the_rest(
@@ -80,4 +84,49 @@ def test_exports_are_streamed_in_blocks_not_one_write_per_row(client, make_entry
 
     chunks = list(response.streaming_content)
     assert b"".join(chunks).decode("utf-8-sig").count("\r\n") == 31  # header and 30 rows
-    assert len(chunks) == 2  # the header, then every row in one block of at most ~64 KB
+    assert len(chunks) == 2  # the header, then the chunk of rows in one block
+
+
+def test_the_csv_is_written_one_chunk_of_entries_at_a_time(client, make_entry, make_session, monkeypatch):
+    monkeypatch.setattr("outcomes.explorer.EXPORT_CHUNK", 10)  # memory bounded by a chunk, never every row
+    session = make_session()
+    for order in range(1, 26):
+        make_entry(session=session, order=order)
+
+    chunks = list(client.get(reverse("outcomes:entry-export-csv")).streaming_content)
+
+    assert [chunk.decode("utf-8-sig").count("\r\n") for chunk in chunks] == [1, 10, 10, 5]
+
+
+def test_the_meeting_page_keeps_its_rendered_sessions_until_something_is_published(
+    client, make_entry, django_assert_max_num_queries
+):
+    entry = make_entry(text="Première version du texte.")
+    url = entry.meeting.get_absolute_url()
+    assert "Première version du texte." in client.get(url).content.decode()
+
+    with django_assert_max_num_queries(6):  # the cards come from the cache: no entry or tag query
+        assert "Première version du texte." in client.get(url).content.decode()
+
+    entry.text = "Texte corrigé par le secrétariat."
+    entry.save()
+    html = client.get(url).content.decode()
+    assert "Texte corrigé par le secrétariat." in html
+    assert "Première version du texte." not in html
+    Entry.objects.filter(pk=entry.pk).update(status=Status.DRAFT)  # a bulk update sends no signal
+    assert "Texte corrigé par le secrétariat." not in client.get(url).content.decode()
+
+
+def test_staff_never_get_the_sessions_cached_for_anonymous_visitors(client, make_entry, secretariat_user):
+    entry = make_entry(text="Le texte publié.")
+    url = entry.meeting.get_absolute_url()
+    planted = {"html": mark_safe("<p>Copie anonyme</p>"), "kinds": [], "entry_count": 0}
+    with translation.override("fr"):  # the key of the current content version, in French
+        cached_by_version(meeting_document_key(entry.meeting), lambda: planted)
+    assert "Copie anonyme" in client.get(url).content.decode()  # anonymous visitors read the cached copy
+
+    client.force_login(secretariat_user)
+    html = client.get(url).content.decode()
+
+    assert "Copie anonyme" not in html
+    assert "Le texte publié." in html
