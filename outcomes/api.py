@@ -2,10 +2,14 @@
 
 Lists are paginated (`?page=`, `?page_size=` up to 100) with `count`, `next` and `previous`; entries filter exactly
 like the explorer (the same EntryFilter). Unknown objects answer 404, invalid parameters 400, other methods 405,
-all as JSON.
+all as JSON. No answer quotes markup: `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026` (the same
+JSON data), so a value read from the URL and echoed in an error never reads as HTML, whatever the client does.
 """
 
+import json
+
 from django.core.paginator import InvalidPage, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import slug_re
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
@@ -19,6 +23,29 @@ from django.views.decorators.csrf import csrf_exempt
 from .filters import EntryFilter, filter_key
 from .listing import PageForm, paginate, with_tags
 from .models import Country, Entry, Meeting, Organisation, Session, Theme
+
+MARKUP_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def without_markup(json_text):
+    """JSON text with `<`, `>` and `&` escaped; they only occur inside strings, where the escape means the same."""
+    return json_text.translate(MARKUP_ESCAPES)
+
+
+class SafeJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, writing no raw `<`, `>` or `&` (see the module docstring)."""
+
+    def encode(self, o):
+        return without_markup(super().encode(o))
+
+
+def dumps(data):
+    """`data` as UTF-8 JSON text without raw markup characters, as every JSON answer of the project writes it."""
+    return json.dumps(data, cls=SafeJSONEncoder, ensure_ascii=False)
+
+
+def json_response(data, status=200):
+    return JsonResponse(data, status=status, encoder=SafeJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
 def entry_data(entry, request):
@@ -82,7 +109,7 @@ class ApiView(View):
         return response
 
     def get(self, request, *args, **kwargs):
-        return JsonResponse(self.data(request, *args, **kwargs), json_dumps_params={"ensure_ascii": False})
+        return json_response(self.data(request, *args, **kwargs))
 
     def absolute(self, name, *args):
         return self.request.build_absolute_uri(reverse(name, args=args))
@@ -117,7 +144,7 @@ def error_response(status, message, errors=None):
     body = {"error": message}
     if errors:
         body["errors"] = errors
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return json_response(body, status=status)
 
 
 class ApiRoot(ApiView):

@@ -2,18 +2,18 @@
 
 import csv
 import io
-import json
 import math
 from urllib.parse import quote
 
 from django.core.paginator import InvalidPage
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from .api import entry_data
+from .api import dumps, entry_data, json_response
 from .caching import cached_by_version
 from .filters import SORT_CHOICES, EntryFilter, filter_key
 from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, csv_rows_in_chunks, paginate, with_tags_in_chunks
@@ -121,7 +121,11 @@ class EntryExport(View):
     def get(self, request, *args, **kwargs):
         filterset = EntryFilter.published(request.GET)
         if not filterset.is_valid():
-            body = "\n".join(filter_errors(filterset.form))
+            messages = filter_errors(filterset.form)
+            if self.format == "json":
+                return json_response({"error": _("Paramètres invalides."), "errors": messages}, status=400)
+            # The messages quote the rejected values: escaped, so no markup from the URL is sent back as is.
+            body = "\n".join(escape(message) for message in messages)
             return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
         entries = filterset.ordered(filterset.qs)
         if self.format == "json":
@@ -187,8 +191,7 @@ class EntryExport(View):
     def json_chunks(self, entries):
         yield '{"entries": ['
         yield from in_blocks(
-            ("," if position else "") + json.dumps(entry_data(entry, self.request), ensure_ascii=False)
-            for position, entry in enumerate(entries)
+            ("," if position else "") + dumps(entry_data(entry, self.request)) for position, entry in enumerate(entries)
         )
         yield "]}"
 

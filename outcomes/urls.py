@@ -6,6 +6,7 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("", views.Home.as_view(), name="home"),
+    path("meetings/", views.MeetingList.as_view(), name="meeting-list"),
     path("meetings/<slug:slug>/", views.MeetingDetail.as_view(), name="meeting-detail"),
     path("meetings/<slug:slug>/source/", views.MeetingSource.as_view(), name="meeting-source"),
     path("entries/", explorer.EntryList.as_view(), name="entry-list"),

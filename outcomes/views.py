@@ -3,13 +3,14 @@ import unicodedata
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_permission_codename
 from django.db import connection
 from django.db.models import Case, Count, F, FilteredRelation, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status, Theme
@@ -18,7 +19,8 @@ PUBLISHED_ENTRY = Q(entries__status=Status.PUBLISHED, entries__meeting__status=S
 RELATED_LIMIT = 6
 HOME_TOP = 12
 TAG_PAGE_PER_KIND = 5
-HOME_MEETINGS = 10  # the latest; every meeting is a facet of the explorer
+HOME_MEETINGS = 10  # the latest; every meeting is a facet of the explorer and listed on the meetings page
+MEETINGS_PER_PAGE = 20
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 # Undated meetings last on every database (PostgreSQL sorts NULLs first in descending order, SQLite last).
 NEWEST_MEETING_FIRST = [F("meeting__start_date").desc(nulls_last=True), "meeting__title"]
@@ -59,10 +61,10 @@ def by_count_then_name(objects, count):
     return sorted(objects, key=lambda obj: (-getattr(obj, count), sort_key(str(obj.name))))
 
 
-def entries_for_cards():
-    """Published entries with everything the entry card shows."""
+def entries_for_cards(entries=None):
+    """Published entries (or `entries`) with everything the entry card shows."""
     return (
-        Entry.objects.published()
+        (Entry.objects.published() if entries is None else entries)
         .defer("search_vector")  # indexed for search, never shown
         .select_related("meeting", "session")
         .prefetch_related(
@@ -130,6 +132,42 @@ class Home(TemplateView):
             "top_countries": by_count_then_name(countries.filter(n_total__gt=0), "n_total")[:HOME_TOP],
             "top_themes": by_count_then_name(themes.filter(n_total__gt=0), "n_total")[:HOME_TOP],
         }
+
+
+class MeetingList(ListView):
+    """Every published meeting, newest first and undated ones last, with its key figures."""
+
+    paginate_by = MEETINGS_PER_PAGE
+
+    def get_queryset(self):
+        return (
+            Meeting.objects.published()
+            .prefetch_related("co_chairs")
+            .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meetings = context["meeting_list"] = list(context["meeting_list"])
+        # The counts of the page's meetings only, in one query: counting while paging would count every meeting's.
+        counts = (
+            Entry.objects.published()
+            .filter(meeting__in=[meeting.pk for meeting in meetings])
+            .order_by()
+            .values_list("meeting_id", "kind")
+            .annotate(n=Count("pk"))
+        )
+        by_meeting = {}
+        for meeting_id, kind, n in counts:
+            by_meeting.setdefault(meeting_id, {})[kind] = n
+        for meeting in meetings:
+            found = by_meeting.get(meeting.pk, {})
+            for kind in Entry.Kind.values:
+                setattr(meeting, f"n_{kind}", found.get(kind, 0))
+            meeting.n_total = sum(found.values())
+            meeting.kinds = kind_breakdown(meeting)
+            meeting.co_chair_list = by_name(meeting.co_chairs.all())
+        return context
 
 
 class MeetingDetail(DetailView):
@@ -209,12 +247,25 @@ def meeting_document_key(meeting):
     return f"meeting-document:{meeting.pk}"
 
 
+def may_preview(user, model):
+    """Whether `user` may see drafts of `model` on the public pages: staff allowed to change it in the admin."""
+    opts = model._meta
+    return user.is_staff and user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+
 class EntryDetail(DetailView):
-    """One entry, where it comes from, how to cite it, and the entries that share its themes or countries."""
+    """One entry, where it comes from, how to cite it, and the entries that share its themes or countries.
+
+    Staff who may change entries also see a draft (or an entry of a draft meeting), marked as such, so that "view
+    on site" in the admin shows what will be published; everyone else gets a 404. Signed-in users' pages are never
+    shared by caches (outcomes/caching.py sends them `private, no-cache`)."""
 
     def get_object(self, queryset=None):
-        entries = entries_for_cards().select_related("session__parent__parent")
-        return get_object_or_404(entries, reference=self.kwargs["reference"])
+        preview = may_preview(self.request.user, Entry)
+        entries = entries_for_cards(Entry.objects.all() if preview else None)
+        entry = get_object_or_404(entries.select_related("session__parent__parent"), reference=self.kwargs["reference"])
+        entry.is_draft = entry.status != Status.PUBLISHED or entry.meeting.status != Status.PUBLISHED
+        return entry
 
     def get_context_data(self, **kwargs):
         entry = self.object

@@ -3,13 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from outcomes.views_health import healthz
+from outcomes.views_health import favicon, healthz
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("outcomes.api_urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # French, the default language, lives at the root; English under /en/.

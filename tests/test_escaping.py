@@ -82,6 +82,39 @@ def test_entry_text_with_html_is_kept_as_it_is_in_the_exports_and_the_api(client
 
 
 @pytest.mark.django_db
+def test_json_answers_carry_the_same_text_with_no_raw_markup(client, hostile_entry):
+    """The JSON data is the text as written; its characters `<`, `>` and `&` are written as JSON escapes."""
+    for path in ["/entries.json", f"/api/entries/{hostile_entry.reference}/", "/api/entries/", "/api/meetings/"]:
+        response = client.get(path)
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode()
+        assert not {"<", ">", "&"} & set(body), path
+        assert "\\u003cscript\\u003e" in body or "meetings" in path, path
+        assert "é" in body or "meetings" in path, "still UTF-8, not ASCII escapes"
+    assert client.get("/api/meetings/").json()["results"][0]["title"] == 'Réunion <img src=x onerror=alert("m")>'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/entries/?country=%3Cscript%3E",
+        "/api/sessions/?meeting=%3Cscript%3E",
+        "/entries.json?theme=%3Cscript%3E",
+        "/entries.csv?theme=%3Cscript%3E",
+    ],
+)
+def test_rejected_values_are_quoted_without_markup(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<script>" not in body
+    assert "script" in body.lower(), "the reason still names the value"
+    if response["Content-Type"].startswith("application/json"):
+        assert "<script>" in json.dumps(response.json()).lower()
+
+
+@pytest.mark.django_db
 def test_entry_text_with_html_is_escaped_in_the_admin(admin_client, hostile_entry):
     admin = f"/{settings.ADMIN_PATH}outcomes/"
     hostile_entry.text = HOSTILE_TEXT + " <i>corrigé</i>"

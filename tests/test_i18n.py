@@ -143,6 +143,7 @@ def english_pages(corpus):
         "/en/countries/SN/",
         "/en/themes/patrouilles/",
         "/en/organisations/frontex/",
+        "/en/meetings/",
         "/en/meetings/gestion-des-frontieres/",
         f"/en/entries/{corpus['exchange'].reference}/",
     ]

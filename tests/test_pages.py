@@ -162,6 +162,11 @@ def test_home_search_box_sends_the_query_to_the_entries_explorer(client, documen
     assert f'action="{explorer}" method="get"' in html_of(client.get("/"))
 
 
+def test_home_links_to_every_meeting(client, document):
+    html = html_of(client.get("/"))
+    assert f'<a class="more" href="{reverse("outcomes:meeting-list")}">Toutes les réunions</a>' in html
+
+
 def test_home_without_meetings_says_so(client, db):
     assert "Aucune réunion publiée pour l'instant." in text_of(client.get("/"))
 
@@ -494,9 +499,11 @@ def test_language_switcher_keeps_the_current_page(client, document):
 def test_navigation_links_every_section_and_marks_the_current_one(client, document):
     html = html_of(client.get("/themes/"))
     nav = html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))]
-    for url in ["/", "/countries/", "/themes/", "/organisations/"]:
+    for url in ["/", "/meetings/", "/countries/", "/themes/", "/organisations/"]:
         assert f'href="{url}"' in nav
     assert '<a href="/themes/" aria-current="page">' in nav
+    for url in ["/meetings/", document["meeting"].get_absolute_url()]:
+        assert '<a href="/meetings/" aria-current="page">' in html_of(client.get(url))
 
 
 # Query counts: a page costs the same number of queries with 3 entries or 30
@@ -505,6 +512,7 @@ def test_navigation_links_every_section_and_marks_the_current_one(client, docume
 # Pinned counts include the content-version query of the ETag (outcomes/caching.py).
 PAGES = {
     "home": (lambda d: "/", 7),  # the latest meetings, then their counts
+    "meetings": (lambda d: reverse("outcomes:meeting-list"), 5),  # total, page, co-chairs, counts of the page
     "meeting": (lambda d: d["meeting"].get_absolute_url(), 10),
     "entry": (lambda d: d["practice"].get_absolute_url(), 7),  # +1: related entries ranked on the tag tables
     "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 3),
@@ -548,3 +556,113 @@ def test_home_lists_the_newest_meetings_first_and_undated_ones_last(client, make
     make_meeting(title="Réunion de 2022", start_date=datetime.date(2022, 3, 1))
     page = text_of(client.get("/"))
     assert page.index("Réunion de 2022") < page.index("Réunion de 2019") < page.index("Réunion sans date")
+
+
+# Meetings index
+
+
+def test_meetings_page_lists_published_meetings_with_their_key_figures(client, document):
+    response = client.get(reverse("outcomes:meeting-list"))
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Réunion thématique sur la gestion des frontières" in page
+    assert "Réunion thématique" in page  # its kind
+    assert "Co-présidence Espagne , Maroc" in page
+    assert "Participants 70" in page and "Pays représentés 26" in page
+    assert "Entrées 4" in page  # the draft entry is not counted
+    for label in ["Objectif 1", "Point souligné 1", "Politique 1", "Bonne pratique 1"]:
+        assert label in page
+    assert "Réunion en brouillon" not in page and "Défi" not in page
+    assert "1 réunion publiée." in page
+
+
+def test_meetings_page_lists_the_newest_first_undated_last_and_is_paginated(client, make_meeting):
+    make_meeting(title="Réunion sans date")
+    for day in range(1, 21):
+        make_meeting(title=f"Réunion du {day:02d} mars", start_date=datetime.date(2024, 3, day))
+    make_meeting(title="Réunion de 2019", start_date=datetime.date(2019, 7, 1))
+
+    first = client.get(reverse("outcomes:meeting-list"))
+    titles = [meeting.title for meeting in first.context["meeting_list"]]
+    assert titles == [f"Réunion du {day:02d} mars" for day in range(20, 0, -1)]
+    assert 'rel="next" href="?page=2"' in html_of(first)
+    second = client.get(reverse("outcomes:meeting-list") + "?page=2")
+    assert [meeting.title for meeting in second.context["meeting_list"]] == ["Réunion de 2019", "Réunion sans date"]
+    assert "Page 2 sur 2" in text_of(second)
+    for page in ["3", "0", "abc", "99999999999999999999"]:
+        assert client.get(reverse("outcomes:meeting-list") + f"?page={page}").status_code == 404
+
+
+def test_meetings_page_says_when_there_is_none(client, db):
+    assert "Aucune réunion publiée pour l'instant." in text_of(client.get(reverse("outcomes:meeting-list")))
+
+
+def test_meetings_page_costs_the_same_queries_for_one_meeting_or_a_full_page(
+    client, make_meeting, make_entry, make_session, django_assert_max_num_queries
+):
+    def add_meeting(n):
+        meeting = make_meeting(start_date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n))
+        meeting.co_chairs.set(["ES", "SN"])
+        make_entry(session=make_session(meeting=meeting), kind=Entry.Kind.CHALLENGE)
+
+    add_meeting(0)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("outcomes:meeting-list"))
+    for n in range(1, 30):
+        add_meeting(n)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("outcomes:meeting-list"))
+    assert len(response.context["meeting_list"]) == 20
+    assert all(meeting.n_total == 1 for meeting in response.context["meeting_list"])
+
+
+# Staff preview of drafts
+
+
+def test_staff_who_may_change_entries_preview_a_draft_with_a_banner(client, document, secretariat_user):
+    client.force_login(secretariat_user)
+    for entry in [document["draft"], document["hidden"]]:
+        response = client.get(entry.get_absolute_url())
+        assert response.status_code == 200
+        assert "Brouillon — non publié" in text_of(response)
+        assert entry.text in text_of(response)
+        assert set(response["Cache-Control"].split(", ")) == {"private", "no-cache"}  # never in a shared cache
+        assert not response.has_header("ETag")
+    published = client.get(document["practice"].get_absolute_url())
+    assert "Brouillon" not in text_of(published)
+
+
+def test_the_draft_banner_is_translated(client, document, secretariat_user):
+    client.force_login(secretariat_user)
+    page = text_of(client.get("/en" + document["draft"].get_absolute_url()))
+    assert "Draft — not published" in page
+
+
+def test_drafts_stay_404_for_visitors_users_and_staff_who_may_not_change_entries(client, document, make_user):
+    draft = document["draft"].get_absolute_url()
+    assert client.get(draft).status_code == 404
+    for user in [make_user(), make_user(is_staff=True)]:
+        client.force_login(user)
+        response = client.get(draft)
+        assert response.status_code == 404
+        assert "Brouillon" not in text_of(response)
+    client.logout()
+    anonymous = client.get(draft)
+    assert anonymous.status_code == 404
+    assert "public" not in anonymous.get("Cache-Control", "")
+
+
+# Favicon
+
+
+def test_pages_name_an_icon_the_site_serves_and_favicon_ico_leads_to_it(client, db):
+    html = html_of(client.get("/"))
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html).group(1)
+    served = client.get(icon)
+    assert served.status_code == 200
+    assert served["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in b"".join(served.streaming_content)
+    redirect = client.get("/favicon.ico")
+    assert redirect.status_code == 302
+    assert redirect["Location"] == icon
+    assert "public" in redirect["Cache-Control"]
