@@ -69,6 +69,12 @@ class EntryList(TemplateView):
             last = max(1, math.ceil(entries.count() / size))
             messages.append(_("La page %(number)s n'existe pas ; voici la dernière page.") % {"number": number})
             page = paginate(ordered, last, size, filterset.query, entries, filters, filterset.sort_order)
+        # The cards of the page are rendered once per content version, filters, sort, page and language: a full page
+        # of 25 cards with their tags cost more than all the queries (the entries are only loaded to render them).
+        cards_html = cached_by_version(
+            f"cards:{filters}:{filterset.sort_order}:{page.number}:{size}",
+            lambda: render_to_string("includes/explorer_cards.html", {"entries": page.object_list}),
+        )
         facets = cached_by_version(f"facets:{filters}", filterset.facets)
         # Their HTML too: a hundred options with counts cost more to render than the SQL behind them.
         facets_html = cached_by_version(
@@ -80,6 +86,7 @@ class EntryList(TemplateView):
             filter=filterset,
             facets=facets,
             facets_html=mark_safe(facets_html),
+            cards_html=mark_safe(cards_html),
             chips=self.chips(filterset, facets),
             page_obj=page,
             entries=page.object_list,
