@@ -198,3 +198,9 @@ class PageEntries(Sequence):
 
     def __iter__(self):
         return iter(self.load())
+
+    def __eq__(self, other):
+        return self.load() == (other.load() if isinstance(other, PageEntries) else other)
+
+    def __repr__(self):
+        return f"PageEntries({self.pks!r})"
