@@ -397,10 +397,11 @@ def main():
     parser.add_argument("--csv-requests", type=int, default=5, help="Measured requests for the CSV export.")
     parser.add_argument("--port", type=int, default=8114)
     parser.add_argument("--label", help="Also write bench/results/<label>.md (e.g. before-indexes).")
-    parser.add_argument("--only", help="Only the URLs whose name contains this text.")
+    parser.add_argument("--only", help="Only the URLs whose name contains one of these texts (comma-separated).")
     args = parser.parse_args()
     if args.only:
-        URLS[:] = [url for url in URLS if args.only in url[0]]
+        wanted = [text.strip() for text in args.only.split(",") if text.strip()]
+        URLS[:] = [url for url in URLS if any(text in url[0] for text in wanted)]
 
     ensure_database(args.database_url)
     static_root = Path(tempfile.mkdtemp(prefix="rabatkb-bench-static-"))

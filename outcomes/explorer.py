@@ -7,8 +7,10 @@ from urllib.parse import quote
 
 from django.core.paginator import InvalidPage
 from django.http import HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -67,11 +69,24 @@ class EntryList(TemplateView):
             last = max(1, math.ceil(entries.count() / size))
             messages.append(_("La page %(number)s n'existe pas ; voici la dernière page.") % {"number": number})
             page = paginate(ordered, last, size, filterset.query, entries, filters, filterset.sort_order)
+        # The cards of the page are rendered once per content version, filters, sort, page and language: a full page
+        # of 25 cards with their tags cost more than all the queries (the entries are only loaded to render them).
+        cards_html = cached_by_version(
+            f"cards:{filters}:{filterset.sort_order}:{page.number}:{size}",
+            lambda: render_to_string("includes/explorer_cards.html", {"entries": page.object_list}),
+        )
         facets = cached_by_version(f"facets:{filters}", filterset.facets)
+        # Their HTML too: a hundred options with counts cost more to render than the SQL behind them.
+        facets_html = cached_by_version(
+            f"facets-html:{filters}",
+            lambda: render_to_string("includes/explorer_facets.html", {"facets": facets, "filter": filterset}),
+        )
         state = query_string(self.request.GET)
         return super().get_context_data(
             filter=filterset,
             facets=facets,
+            facets_html=mark_safe(facets_html),
+            cards_html=mark_safe(cards_html),
             chips=self.chips(filterset, facets),
             page_obj=page,
             entries=page.object_list,

@@ -3,6 +3,7 @@ queries whatever its depth (the offset runs over primary keys only, then one pag
 
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django import forms
 from django.core.paginator import Paginator
@@ -166,12 +167,40 @@ def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_ke
         pks = cached_by_version(f"page:{count_key}:{order_key}:{number}:{size}", lambda: list(page.object_list))
     else:
         pks = list(page.object_list)
-    entries = with_tags(Entry.objects.filter(pk__in=pks))
-    if q:
-        entries = search.with_headline(entries, q)
-    by_pk = {entry.pk: entry for entry in entries}
-    page.object_list = [by_pk[pk] for pk in pks if pk in by_pk]
-    if q:
-        for entry in page.object_list:
-            entry.snippet = search.snippet(entry, q)
+    page.object_list = PageEntries(pks, q)
     return page
+
+
+class PageEntries(Sequence):
+    """The entries of a page, in the order of `pks`, with their tags and (when searching) `snippet`: loaded on
+    first use, so a page whose cards come rendered from the cache (the explorer) runs no entry or tag query."""
+
+    def __init__(self, pks, q=""):
+        self.pks, self.q, self.loaded = pks, q, None
+
+    def load(self):
+        if self.loaded is None:
+            entries = with_tags(Entry.objects.filter(pk__in=self.pks))
+            if self.q:
+                entries = search.with_headline(entries, self.q)
+            by_pk = {entry.pk: entry for entry in entries}
+            self.loaded = [by_pk[pk] for pk in self.pks if pk in by_pk]
+            if self.q:
+                for entry in self.loaded:
+                    entry.snippet = search.snippet(entry, self.q)
+        return self.loaded
+
+    def __getitem__(self, index):
+        return self.load()[index]
+
+    def __len__(self):
+        return len(self.load())
+
+    def __iter__(self):
+        return iter(self.load())
+
+    def __eq__(self, other):
+        return self.load() == (other.load() if isinstance(other, PageEntries) else other)
+
+    def __repr__(self):
+        return f"PageEntries({self.pks!r})"

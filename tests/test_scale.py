@@ -130,3 +130,45 @@ def test_staff_never_get_the_sessions_cached_for_anonymous_visitors(client, make
 
     assert "Copie anonyme" not in html
     assert "Le texte publié." in html
+
+
+def test_the_explorer_lists_the_most_used_meetings_and_counts_the_others(client, make_entry, make_session):
+    from outcomes.filters import FACET_LIMIT
+
+    assert FACET_LIMIT == 15  # 40 meetings and 40 countries per search made the page 3x slower at 100,000 entries
+    sessions = [make_session() for _ in range(FACET_LIMIT + 5)]
+    for rank, session in enumerate(sessions):
+        for order in range(len(sessions) - rank):  # the first meeting has the most entries
+            make_entry(session=session, order=order + 1)
+    rarest = sessions[-1].meeting
+
+    response = client.get(reverse("outcomes:entry-list"), {"meeting": rarest.slug})
+
+    facet = response.context["facets"]["meeting"]
+    shown = {option.value for option in facet}
+    assert shown == {session.meeting.slug for session in sessions[:FACET_LIMIT]} | {rarest.slug}
+    assert facet.hidden == 4
+    assert "et 4 autres options, avec moins d'entrées" in response.content.decode()
+
+
+def test_the_explorer_keeps_its_rendered_cards_and_facets_until_something_is_published(
+    client, make_entry, make_theme, django_assert_max_num_queries
+):
+    theme = make_theme(name_fr="Gestion des frontières")
+    entry = make_entry(text="Première version du texte.", themes=[theme])
+    url = f"{reverse('outcomes:entry-list')}?theme={theme.slug}"
+    first = client.get(url).content.decode()
+    assert "Première version du texte." in first and "Gestion des frontières" in first
+
+    with django_assert_max_num_queries(3):  # cards and facets come from the cache: no entry, tag or facet query
+        assert client.get(url).content.decode() == first
+
+    entry.text = "Texte corrigé par le secrétariat."
+    entry.save()
+    html = client.get(url).content.decode()
+    assert "Texte corrigé par le secrétariat." in html and "Première version du texte." not in html
+    Entry.objects.filter(pk=entry.pk).update(status=Status.DRAFT)  # a bulk update sends no signal
+    html = client.get(url).content.decode()
+    assert "Texte corrigé par le secrétariat." not in html and "Aucune entrée ne correspond" in html
+    english = client.get(f"/en{url}").content.decode()
+    assert "No entry matches these criteria." in english and "Aucune entrée" not in english  # cached per language
