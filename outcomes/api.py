@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from .exchange import dump_organisation, dump_theme
 from .filters import EntryFilter, filter_key
 from .listing import PageForm, paginate, with_tags
 from .models import Country, Entry, Meeting, Organisation, Session, Theme
@@ -312,11 +313,7 @@ class ThemeList(ApiView):
 
     def theme_data(self, theme):
         return {
-            "slug": theme.slug,
-            "name_fr": theme.name_fr,
-            "name_en": theme.name_en,
-            "description_fr": theme.description_fr,
-            "description_en": theme.description_en,
+            **dump_theme(theme),
             "entries_count": theme.entries_count,
             "url": self.request.build_absolute_uri(theme.get_absolute_url()),
             "api_url": self.absolute("api:theme-detail", theme.slug),
@@ -340,13 +337,7 @@ class OrganisationList(ApiView):
 
     def organisation_data(self, organisation):
         return {
-            "slug": organisation.slug,
-            "acronym": organisation.acronym,
-            "name": organisation.name,
-            "name_en": organisation.name_en,
-            "kind": organisation.kind,
-            "country": organisation.country_id,
-            "description": organisation.description,
+            **dump_organisation(organisation),
             "entries_count": organisation.entries_count,
             "url": self.request.build_absolute_uri(organisation.get_absolute_url()),
             "api_url": self.absolute("api:organisation-detail", organisation.slug),

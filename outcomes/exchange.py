@@ -892,10 +892,10 @@ def dump_meeting(meeting):
         "format": FORMAT,
         "version": VERSION,
         "themes": [
-            _dump_theme(theme) for theme in Theme.objects.filter(entries__meeting=meeting).distinct().order_by("slug")
+            dump_theme(theme) for theme in Theme.objects.filter(entries__meeting=meeting).distinct().order_by("slug")
         ],
         "organisations": [
-            _dump_organisation(organisation)
+            dump_organisation(organisation)
             for organisation in Organisation.objects.filter(entries__meeting=meeting).distinct().order_by("slug")
         ],
         "meeting": {
@@ -960,7 +960,8 @@ def dump_meeting(meeting):
     }
 
 
-def _dump_theme(theme):
+def dump_theme(theme):
+    """A theme as the exchange format (and the API) writes it."""
     return {
         "slug": theme.slug,
         "name_fr": theme.name_fr,
@@ -970,7 +971,8 @@ def _dump_theme(theme):
     }
 
 
-def _dump_organisation(organisation):
+def dump_organisation(organisation):
+    """An organisation as the exchange format (and the API) writes it."""
     return {
         "slug": organisation.slug,
         "acronym": organisation.acronym,
