@@ -1,5 +1,6 @@
 """Settings for Rabat KB, read from the environment (see README, "Configuration")."""
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "axes",
     "outcomes",
 ]
+# The benchmark tooling (bench/: generate_synthetic) is in a repository checkout only, never in an installed package.
+if (BASE_DIR / "bench" / "apps.py").is_file() and importlib.util.find_spec("bench") is not None:
+    INSTALLED_APPS.append("bench.apps.BenchConfig")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 
-from .models import (
+from outcomes.models import (
     SEARCH_CONFIG,
     Country,
     Entry,
