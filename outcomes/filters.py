@@ -286,7 +286,7 @@ class Option:
 
     def __init__(self, value, label, count, selected):
         # A plain string, not a lazy translation: facets are cached per language, and unpickling a lazy string
-        # rebuilds its proxy class (~0.7 ms each, a dozen per request).
+        # rebuilds its proxy class each time, for every option of every request.
         self.value, self.label, self.count, self.selected = value, str(label), count, selected
 
     def __repr__(self):

@@ -196,6 +196,11 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("outcomes:meeting-detail", args=[self.slug])
 
+    @property
+    def is_published(self):
+        """MeetingQuerySet.published_condition(), for a meeting already loaded."""
+        return self.status == Status.PUBLISHED
+
     def source_path(self):
         """The meeting's source text inside SOURCE_DOCUMENTS_DIR, or None when missing or outside it."""
         if not self.source_file:
@@ -339,8 +344,8 @@ class Entry(models.Model):
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["meeting", "kind"]),
             models.Index(fields=["-created_at"]),
-            # Lists, counts and facets read these columns of every published entry: from this index alone
-            # (an index-only scan of ~9 MB at 100,000 entries) rather than from the table and its long texts.
+            # Lists, counts and facets read these columns of every published entry: from this index alone (an
+            # index-only scan, small even on large data) rather than from the table and its long texts.
             models.Index(
                 fields=["status", "meeting"],
                 include=["id", "kind", "session", "order", "created_at"],
@@ -365,6 +370,11 @@ class Entry(models.Model):
     @property
     def anchor(self):
         return self.reference.lower()
+
+    @property
+    def is_published(self):
+        """EntryQuerySet.published_condition(), for an entry already loaded with its meeting."""
+        return self.status == Status.PUBLISHED and self.meeting.is_published
 
     @property
     def heading_path(self):

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import queries
 from .caching import cached_by_version
-from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status, Theme
+from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .queries import by_name
 
 MEETINGS_PER_PAGE = 20
@@ -43,10 +43,10 @@ class MeetingList(ListView):
 class MeetingDetail(DetailView):
     """The final document as a structured page: metadata, then every session and its entries in document order.
 
-    The sessions with their entry cards (160 cards for a long meeting: most of the page's time) are rendered once
-    per content version and language for anonymous visitors and kept in the cache (`cached_by_version`): a
-    publication changes the version, hence the key, so a change shows at once. Signed-in users always get them
-    rendered afresh, never the anonymous copy."""
+    The sessions with their entry cards (well over a hundred for a long meeting: most of the page's time) are
+    rendered once per content version and language for anonymous visitors and kept in the cache
+    (`cached_by_version`): a publication changes the version, hence the key, so a change shows at once. Signed-in
+    users always get them rendered afresh, never the anonymous copy."""
 
     def get_queryset(self):
         return (
@@ -76,7 +76,7 @@ class MeetingDetail(DetailView):
                 parent.subsections.append(session)
                 session.depth = parent.depth + 1
         previous = meeting.previous_meeting if meeting.previous_meeting_id else None
-        if previous is not None and previous.status != Status.PUBLISHED:
+        if previous is not None and not previous.is_published:
             previous = None
         if self.request.user.is_authenticated:
             document = self.document(sessions)
@@ -136,7 +136,7 @@ class EntryDetail(DetailView):
         preview = may_preview(self.request.user, Entry)
         entries = (Entry.objects.all() if preview else Entry.objects.published()).for_cards()
         entry = get_object_or_404(entries, reference=self.kwargs["reference"])
-        entry.is_draft = entry.status != Status.PUBLISHED or entry.meeting.status != Status.PUBLISHED
+        entry.is_draft = not entry.is_published
         return entry
 
     def get_context_data(self, **kwargs):
