@@ -112,10 +112,9 @@ def _slug(model_field, value):
 
 def _choice(model_field, value):
     values = [choice for choice, _label in model_field.flatchoices]
-    invalid = f"unknown choice {value!r} (one of: {', '.join(values)})"
-    if not isinstance(value, str):
-        raise Invalid(invalid)
-    return _clean(model_field, value, invalid)
+    if value not in values:
+        raise Invalid(f"unknown choice {value!r} (one of: {', '.join(values)})")
+    return value
 
 
 def _whole_number(model_field, value):

@@ -76,17 +76,17 @@ class VocabularyPart(Part):
         return organisation
 
     def defined(self, items, place, section):
-        """The items, after checking each slug is defined once and as in the vocabulary files."""
+        """The items, after checking each slug is defined once, and as the vocabulary files define it."""
         first = {}
         for index, item in enumerate(items):
-            if not item or not item["slug"]:
-                continue
-            if item["slug"] in first:
-                self.problems.add(
-                    at(at(place, index), "slug"), f"{item['slug']!r} already defined at {first[item['slug']]}"
-                )
-            first.setdefault(item["slug"], at(place, index))
-            defined = self.facts.vocabulary.get(section, {}).get(item["slug"])
+            if item and item["slug"]:
+                if item["slug"] in first:
+                    self.problems.add(
+                        at(at(place, index), "slug"), f"{item['slug']!r} already defined at {first[item['slug']]}"
+                    )
+                first.setdefault(item["slug"], at(place, index))
+        for index, item in enumerate(items):
+            defined = self.facts.vocabulary.get(section, {}).get(item and item["slug"])
             if defined and defined != item:
                 self.problems.add(at(place, index), f"{item['slug']!r} is defined differently in {section}.yaml")
         return items
