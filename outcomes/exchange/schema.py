@@ -24,9 +24,9 @@ def validate(data, vocabulary=None):
     top.value("version", _exactly(VERSION))
     problems.raise_any()  # another format or version: the rest would only be noise
     facts = Facts.of(data, vocabulary)
-    vocabulary_part, meeting_part, sessions_part = (
-        part(facts, problems) for part in (VocabularyPart, MeetingPart, SessionsPart)
-    )
+    vocabulary_part = VocabularyPart(facts, problems)
+    meeting_part = MeetingPart(facts, problems)
+    sessions_part = SessionsPart(facts, problems)
     plan = {
         "themes": top.get("themes", vocabulary_part.themes, default=[]),
         "organisations": top.get("organisations", vocabulary_part.organisations, default=[]),

@@ -5,6 +5,8 @@ Each check reads the value it is given and the facts of the first pass (`facts.p
 depends on another having run.
 """
 
+from django.core.exceptions import ValidationError
+
 from ..models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .facts import meeting_code, source_file
 from .fields import Invalid, Mapping, at, describe, field_value, text_list
@@ -114,7 +116,9 @@ class MeetingPart(Part):
             **(item.get("source", self.source, default=None) or self.source({}, at(place, "source"))),
         }
         item.done()
-        if meeting["start_date"] and meeting["end_date"] and meeting["end_date"] < meeting["start_date"]:
+        try:
+            Meeting(start_date=meeting["start_date"], end_date=meeting["end_date"]).clean()
+        except ValidationError:  # the model's one cross-field rule: the end is not before the start
             self.problems.add(at(place, "end_date"), "before start_date")
         if meeting["slug"] and meeting["previous_meeting"] == meeting["slug"]:
             self.problems.add(at(place, "previous_meeting"), "a meeting cannot follow itself")
@@ -217,7 +221,7 @@ class SessionsPart(Part):
         if value is None:
             return None
         value = field_value(Entry, "reference")(value)
-        first = self.facts.references[value]
+        first = self.facts.references.get(value, entry_place)
         if first != entry_place:
             raise Invalid(f"{value!r} already used at {first}")
         return value
