@@ -55,7 +55,7 @@ class ApiView(View):
 
     def check_parameters(self, request):
         name = request.resolver_match.url_name if request.resolver_match else ""
-        if request.method in self.http_method_names and name != "not-found":
+        if request.method.lower() in self.http_method_names and name != "not-found":
             errors = api_params.parameter_errors(request.GET, api_params.list_parameters(name))
             if errors:
                 raise JsonError(400, _("Paramètres invalides."), errors)
