@@ -13,13 +13,14 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .listing import heading_of
-from .models import Country, Entry, EntryCountry, Organisation, Theme
+from .models import Entry, EntryCountry, Organisation, Theme
 
 EXPORT_CHUNK = 2000  # entries per query (plus one query per tag kind): a bounded memory, few round trips
 ROW_FIELDS = ["pk", "reference", "kind", "meeting__title", "order", "title", "text", "sub_points", "source_line"]
@@ -58,18 +59,18 @@ def columns():
 
 
 def columns_for(entries):
-    """The columns of a view: optional ones only when some entry fills them (one query each)."""
-    present = {
-        "title": entries.exclude(title="").exists,
-        "sub_points": entries.exclude(sub_points=[]).exists,
-    }
-    return [column for column in columns() if not column.optional or present[column.code]()]
+    """The columns of a view: optional ones only when some entry fills them (one query)."""
+    present = entries.order_by().aggregate(
+        title=Count("pk", filter=~Q(title="")), sub_points=Count("pk", filter=~Q(sub_points=[]))
+    )
+    return [column for column in columns() if not column.optional or present[column.code]]
 
 
 def text_without_sub_points(text, sub_points):
     """The entry's own words with its numbered sub-points taken out (they have their own column)."""
     entry = Entry(text=text, sub_points=sub_points)
-    return " ".join(part for part in (entry.lead_in, entry.closing) if part)
+    closing = entry.closing if any(char.isalnum() for char in entry.closing) else ""
+    return " ".join(part for part in (entry.lead_in, closing) if part)
 
 
 def numbered(sub_points):
@@ -81,13 +82,8 @@ class Rows:
 
     def __init__(self, entries, entry_url, codes=False):
         self.entries, self.entry_url, self.codes = entries, entry_url, codes
-        english = (get_language() or "fr").startswith("en")
+        self.name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
         self.kind_labels = dict(Entry.Kind.choices)
-        self.country_names = dict(Country.objects.values_list("code", "name_en" if english else "name_fr"))
-        self.theme_names = dict(Theme.objects.values_list("slug", "name_en" if english else "name_fr"))
-        self.organisation_names = {
-            slug: acronym or name for slug, acronym, name in Organisation.objects.values_list("slug", "acronym", "name")
-        }
         self.headings = {}
 
     def __iter__(self):
@@ -99,15 +95,21 @@ class Rows:
         ids = [values[0] for values in chunk]
         tags = defaultdict(lambda: defaultdict(list))
         country_tags = EntryCountry.objects.filter(entry_id__in=ids).in_role_order()
-        for entry_id, code, role in country_tags.values_list("entry_id", "country_id", "role"):
-            tags[entry_id][role].append(f"{code}:{role}" if self.codes else self.country_names[code])
-        for through, column, names, key in [
-            (Entry.themes.through, "theme", self.theme_names, "themes"),
-            (Entry.organisations.through, "organisation", self.organisation_names, "organisations"),
-        ]:
-            links = through.objects.filter(entry_id__in=ids).values_list("entry_id", f"{column}__slug")
-            for entry_id, slug in links:
-                tags[entry_id][key].append(slug if self.codes else names[slug])
+        for entry_id, code, role, name in country_tags.values_list(
+            "entry_id", "country_id", "role", f"country__{self.name}"
+        ):
+            tags[entry_id][role].append(f"{code}:{role}" if self.codes else name)
+        themes = Entry.themes.through.objects.filter(entry_id__in=ids).order_by(
+            *[f"theme__{f}" for f in Theme._meta.ordering]
+        )
+        for entry_id, slug, name in themes.values_list("entry_id", "theme__slug", f"theme__{self.name}"):
+            tags[entry_id]["themes"].append(slug if self.codes else name)
+        organisations = Entry.organisations.through.objects.filter(entry_id__in=ids)
+        organisations = organisations.order_by(*[f"organisation__{f}" for f in Organisation._meta.ordering])
+        for entry_id, slug, acronym, name in organisations.values_list(
+            "entry_id", "organisation__slug", "organisation__acronym", "organisation__name"
+        ):
+            tags[entry_id]["organisations"].append(slug if self.codes else acronym or name)
         for values in chunk:
             yield values, tags[values[0]]
 
@@ -126,8 +128,8 @@ class Rows:
             "implementing": join(tags["implementing"]),
             "partner": join(tags["partner"]),
             "mentioned": join(tags["mentioned"]),
-            "themes": join(sorted(tags["themes"])),
-            "organisations": join(sorted(tags["organisations"])),
+            "themes": join(tags["themes"]),
+            "organisations": join(tags["organisations"]),
             "url": self.entry_url(reference),
             "source_line": source_line if source_line is not None else "",
             "updated_at": timezone.localtime(updated_at).strftime("%Y-%m-%d %H:%M"),

@@ -8,10 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .exports import formula_safe
+
+
+def cell(value):
+    """A value a worksheet accepts: no control characters (XML refuses them), no formula."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return formula_safe(value)
+
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -39,15 +48,15 @@ def workbook_file(rows, chosen, count, query, url):
     sheet.append(header_cells(sheet, [column.label for column in chosen]))
     for chunk in rows:
         for row in chunk:
-            sheet.append([formula_safe(row[column.code]) for column in chosen])
+            sheet.append([cell(row[column.code]) for column in chosen])
     about = book.create_sheet(_("Requête"))
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 24, 80
     about.append(header_cells(about, [_("Paramètre"), _("Valeur")]))
-    about.append([_("Adresse de la vue"), url])
+    about.append([_("Adresse de la vue"), cell(url)])
     about.append([_("Exporté le"), timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")])
     about.append([_("Entrées"), count])
     for name, values in query.lists():
-        about.append([name, formula_safe("; ".join(values))])
+        about.append([cell(name), cell("; ".join(values))])
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
     book.save(output)
     output.seek(0)
