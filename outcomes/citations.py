@@ -19,10 +19,10 @@ def document_title(meeting):
 def sentence(entry, url):
     """The citation as a reader writes it, in the active language."""
     return _(
-        "« %(headline)s », %(kind)s %(reference)s. Dans : %(document)s, Processus de Rabat, %(year)s. "
+        "« %(headline)s », %(kind)s %(reference)s. Dans : %(document)s (Processus de Rabat, %(year)s). "
         "Texte original en français. Rabat KB, %(url)s (consulté le %(today)s)."
     ) % {
-        "headline": entry.headline,
+        "headline": entry.display_title,
         "kind": entry.get_kind_display(),
         "reference": entry.reference,
         "document": document_title(entry.meeting),
@@ -38,7 +38,7 @@ def bibtex_escape(text):
 
 def bibtex(entry, url):
     fields = {
-        "title": f"{entry.reference} — {entry.headline}",
+        "title": f"{entry.reference} — {entry.display_title}",
         "booktitle": document_title(entry.meeting),
         "organization": "Processus de Rabat (Dialogue euro-africain sur la migration et le développement)",
         "year": str(entry.meeting.start_date.year) if entry.meeting.start_date else "",
@@ -54,7 +54,7 @@ def bibtex(entry, url):
 def ris(entry, url):
     lines = [
         ("TY", "GEN"),
-        ("TI", f"{entry.reference} — {entry.headline}"),
+        ("TI", f"{entry.reference} — {entry.display_title}"),
         ("T2", document_title(entry.meeting)),
         ("AU", "Processus de Rabat"),
         ("PY", str(entry.meeting.start_date.year) if entry.meeting.start_date else ""),

@@ -373,7 +373,7 @@ class Entry(models.Model):
         return self.reference.lower()
 
     @property
-    def headline(self):
+    def display_title(self):
         """The entry in its own words, for headings, page titles and links: its title, or the start of its text."""
         return self.title or Truncator(self.text).words(16)
 
