@@ -1,0 +1,178 @@
+"""The pictures (outcomes/pictures/) as template tags: `{% load pictures %}{% country_map %}`.
+
+Each tag computes its picture from the published entries and renders it once per content version and language
+(`cached_by_version`): a page shows a picture for the price of one cache read, and a publication shows at once."""
+
+from django import template
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..caching import cached_by_version
+from ..filters import filter_key
+from ..models import Entry, Meeting
+from ..pictures import charts, counts, network
+from ..pictures.map import map_picture
+
+register = template.Library()
+
+MEETINGS_ONE_BY_ONE = 12  # more meetings than this are drawn a year per bar
+
+
+def rendered(key, template_name, compute):
+    return mark_safe(cached_by_version(f"picture:{key}", lambda: render_to_string(template_name, compute())))
+
+
+def published_counts():
+    return cached_by_version("picture-data:country-counts", counts.country_counts)
+
+
+@register.simple_tag
+def country_map():
+    """Every country shaded by its number of published entries."""
+
+    def compute():
+        found = published_counts()
+        return {"picture": map_picture(found, found, "map-countries", _("Entrées publiées par pays"))}
+
+    return rendered("country-map", "includes/pictures/map.html", compute)
+
+
+@register.simple_tag
+def explorer_map(filterset):
+    """The countries of the explorer's entries, under every filter but the country one (as its country facet)."""
+    if not filterset.is_valid():
+        return ""
+
+    def compute():
+        entries = filterset.filtered_except("country")
+        found = counts.country_counts(entries, role=filterset.data_cleaned.get("role"))
+        chosen = {country.code for country in filterset.data_cleaned.get("country") or []}
+        title = _("Entrées par pays, selon les autres filtres choisis")
+        return {"picture": map_picture(found, published_counts(), "map-explorer", title, chosen)}
+
+    return rendered(f"explorer-map:{filter_key(filterset)}", "includes/pictures/map.html", compute)
+
+
+@register.simple_tag
+def country_network(country):
+    def compute():
+        partners = counts.partner_roles(country)
+        return {"picture": network.country_network(country, partners, "network-country") if partners else None}
+
+    return rendered(f"country-network:{country.pk}", "includes/pictures/country_network.html", compute)
+
+
+@register.simple_tag
+def partnership_network():
+    def compute():
+        pairs = counts.partnerships()
+        return {"picture": network.partnership_network(pairs, "network-partnerships") if pairs else None}
+
+    return rendered("partnership-network", "includes/pictures/partnerships.html", compute)
+
+
+@register.simple_tag
+def theme_chart(themes):
+    """Entries by kind per theme, from the themes index's own counts (`n_<kind>` on each theme)."""
+
+    def compute():
+        rows = [
+            charts.row(theme.name, {kind: getattr(theme, f"n_{kind}") for kind in Entry.Kind.values},
+                       theme.get_absolute_url())
+            for theme in sorted(themes, key=lambda theme: -theme.n_total)
+        ]  # fmt: skip
+        title = _("Entrées par type, pour chaque thème")
+        return chart_context(rows, "chart-themes", title, _("thème"))
+
+    return rendered("theme-chart", "includes/pictures/bars.html", compute)
+
+
+@register.simple_tag
+def theme_meetings_chart(theme):
+    """The theme's entries by kind, meeting after meeting (or year after year)."""
+
+    def compute():
+        by_meeting = counts.kinds_by(Entry.objects.published().filter(themes=theme), "meeting_id")
+        rows, what = over_time(by_meeting)
+        title = _("Entrées du thème par type, au fil des réunions")
+        return chart_context(rows, "chart-theme-meetings", title, what) if len(rows) else {"picture": None}
+
+    return rendered(f"theme-meetings-chart:{theme.pk}", "includes/pictures/bars.html", compute)
+
+
+@register.simple_tag
+def session_chart(meeting, sessions):
+    """The meeting's entries by kind, session by session (a sub-heading counts in its session)."""
+
+    def compute():
+        by_session = counts.kinds_by(Entry.objects.published().filter(meeting=meeting), "session_id")
+        parents = {session.pk: session.parent_id for session in sessions}
+        totals = {}
+        for session_id, kinds in by_session.items():
+            while parents.get(session_id):
+                session_id = parents[session_id]
+            for kind, n in kinds.items():
+                totals.setdefault(session_id, {}).setdefault(kind, 0)
+                totals[session_id][kind] += n
+        rows = [
+            charts.row(session.title, totals.get(session.pk, {}), f"#{session.anchor}")
+            for session in sessions
+            if session.parent_id is None
+        ]
+        return chart_context(rows, "chart-sessions", _("Entrées par type, pour chaque session"), _("session"))
+
+    return rendered(f"session-chart:{meeting.pk}", "includes/pictures/bars.html", compute)
+
+
+@register.simple_tag
+def meetings_chart():
+    """Entries by kind, meeting after meeting (or year after year) in date order; only with several meetings."""
+
+    def compute():
+        by_meeting = counts.kinds_by(Entry.objects.published(), "meeting_id")
+        rows, what = over_time(by_meeting)
+        if len(rows) < 2:
+            return {"picture": None}
+        return chart_context(rows, "chart-meetings", _("Entrées par type, au fil des réunions"), what)
+
+    return rendered("meetings-chart", "includes/pictures/bars.html", compute)
+
+
+def chart_context(rows, picture_id, title, what):
+    return {"picture": charts.stacked_bars(rows, picture_id, title, charts.description_of(rows, what), what)}
+
+
+def over_time(by_meeting):
+    """Rows of counts by kind in date order, the undated last: a meeting per row, or a year per row when there
+    are many meetings. Returns (rows, what a row is)."""
+    meetings = list(
+        Meeting.objects.published()
+        .filter(pk__in=by_meeting)
+        .order_by(F("start_date").asc(nulls_last=True), "title")
+        .only("slug", "title", "start_date")
+    )
+    if len(meetings) <= MEETINGS_ONE_BY_ONE:
+        rows = [
+            charts.row(f"{m.start_date.year} · {m.title}" if m.start_date else m.title, by_meeting[m.pk],
+                       m.get_absolute_url())
+            for m in meetings
+        ]  # fmt: skip
+        return rows, _("réunion")
+    years = {}
+    for m in meetings:
+        year = years.setdefault(m.start_date.year if m.start_date else None, {"meetings": 0, "counts": {}})
+        year["meetings"] += 1
+        for kind, n in by_meeting[m.pk].items():
+            year["counts"][kind] = year["counts"].get(kind, 0) + n
+    rows = []
+    for year, found in years.items():
+        named = str(year) if year else _("Sans date")
+        label = ngettext("%(year)s (%(n)s réunion)", "%(year)s (%(n)s réunions)", found["meetings"]) % {
+            "year": named,
+            "n": found["meetings"],
+        }
+        rows.append(charts.row(label, found["counts"]))
+    return rows, _("année")
