@@ -67,14 +67,17 @@ def shade_bounds(largest, classes=CLASSES):
         return []
     if largest <= classes:
         return list(range(1, largest + 1))
+    if largest <= 2 * classes:  # few entries: even steps read better than round numbers
+        return [math.ceil(largest * step / classes) for step in range(1, classes + 1)]
     bounds = []
     for step in range(1, classes):
-        bound = min(nice_ceiling(largest ** (step / classes)), largest)
-        if not bounds or bound > bounds[-1]:
-            bounds.append(bound)
-    if bounds[-1] < largest:
-        bounds.append(largest)
-    return bounds
+        bound = nice_ceiling(round(largest ** (step / classes), 6))
+        if bounds and bound <= bounds[-1]:
+            bound = nice_ceiling(bounds[-1] + 1)
+        if bound >= largest:
+            break
+        bounds.append(bound)
+    return [*bounds, largest]
 
 
 def shade_class(count, bounds):
