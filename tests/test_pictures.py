@@ -297,9 +297,10 @@ def picture_tags(corpus):
     }
 
 
-@pytest.mark.parametrize(
-    "name", ["country map", "partnerships", "country network", "themes", "theme", "sessions", "meetings", "explorer map"]
-)
+PICTURES = ["country map", "partnerships", "country network", "themes", "theme", "sessions", "meetings", "explorer map"]
+
+
+@pytest.mark.parametrize("name", PICTURES)
 def test_a_picture_costs_a_cache_read_once_computed(corpus, name, django_assert_max_num_queries):
     draw = picture_tags(corpus)[name]
     cache.clear()
