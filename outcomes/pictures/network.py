@@ -19,7 +19,7 @@ MAX_NODES = 14  # in the whole base's network
 MAX_LINES = 30
 WIDTH, HEIGHT = 600, 440  # wider than high: the labels stand left and right of the circle
 MAX_LINE_WIDTH = 9
-LABEL_CHARACTERS = 16
+LABEL_CHARACTERS = 13
 
 
 def pair_url(first, second):
@@ -41,7 +41,7 @@ def on_circle(index, total, radius):
     cx, cy = WIDTH / 2, HEIGHT / 2
     x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
     anchor = "middle" if abs(math.cos(angle)) < 0.3 else ("start" if math.cos(angle) > 0 else "end")
-    label_radius = radius + 14
+    label_radius = radius + 20
     lx, ly = cx + label_radius * math.cos(angle), cy + label_radius * math.sin(angle)
     ly += 14 if math.sin(angle) > 0.7 else (-4 if math.sin(angle) < -0.7 else 4)
     return {"x": round(x, 1), "y": round(y, 1), "lx": round(lx, 1), "ly": round(ly, 1), "anchor": anchor}
