@@ -18,7 +18,7 @@ from . import style
 REGION_FILE = Path(__file__).parent / "data" / "region.json"
 PADDING = 0.06  # of the frame's size, around the named countries
 MIN_FRAME = 320  # units: a knowledge base naming one small country still shows its neighbours
-ASPECT = (1.0, 1.5)  # width / height, so the map neither towers on a phone nor lies flat on a desktop
+ASPECT = (0.8, 1.5)  # width / height, so the map neither towers on a phone nor lies flat on a desktop
 LABEL_MIN_WIDTH = 1 / 16  # of the frame's width: countries narrower than that get no printed count
 
 
