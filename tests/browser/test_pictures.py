@@ -100,7 +100,7 @@ def test_counts_printed_on_the_map_contrast_with_their_shade(page, visit, rich_c
     visit("/")
     pairs = page.eval_on_selector_all(
         ".picture--map text.map__count",
-        "texts => texts.map(t => [getComputedStyle(t).fill, getComputedStyle(t.parentNode.querySelector('path')).fill])",
+        "texts => texts.map(t => [getComputedStyle(t).fill, getComputedStyle(t.parentNode.querySelector('path')).fill])",  # noqa: E501
     )
     assert len(pairs) > 10
 
