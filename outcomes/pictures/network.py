@@ -165,12 +165,9 @@ def partnership_network(pairs, picture_id):
         for c in placed
     ]  # fmt: skip
     table = [
-        {"implementing": countries[first].name, "partner": countries[second].name, "count": n,
-         "url": pair_url(first, second)}
-        for (first, second), n in sorted(
-            pairs.items(), key=lambda item: (-item[1], sort_key(countries[item[0][0]].name)))
-        if first in countries and second in countries
-    ]  # fmt: skip
+        {"first": countries[first].name, "second": countries[second].name, "count": n, "url": pair_url(first, second)}
+        for (first, second), n in strongest
+    ]
     return {
         "id": picture_id,
         "title": _("Partenariats : pays qui met en œuvre et pays partenaire"),
