@@ -40,11 +40,11 @@ def cases():
     theme = Theme.objects.annotate(n=Count("entries")).order_by("-n").first()
     sessions = list(Session.objects.filter(meeting=meeting).order_by("order"))
     senegal, themes = Country.objects.get(code="SN"), ThemeIndex.themes()
+    explorer = EntryFilter.published(QueryDict(f"kind=good_practice&theme={theme.slug}"))
+    explorer_facets = explorer.facets()  # computed by the explorer page anyway
     return {
         "map (home, countries)": pictures.country_map,
-        "map (explorer, kind + theme)": lambda: pictures.explorer_map(
-            EntryFilter.published(QueryDict(f"kind=good_practice&theme={theme.slug}"))
-        ),
+        "map (explorer, kind + theme)": lambda: pictures.explorer_map(explorer, explorer_facets),
         "network (country SN)": lambda: pictures.country_network(senegal),
         "network (partnerships)": pictures.partnership_network,
         "chart (themes index)": lambda: pictures.theme_chart(themes),

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.http import QueryDict
 from django.urls import reverse
 
+from outcomes.filters import EntryFilter
 from outcomes.models import Entry, EntryCountry, Status
 from outcomes.pictures import counts, style
 from outcomes.pictures.map import REGION_FILE, frame, region
@@ -213,7 +214,7 @@ def test_draft_entries_and_draft_meetings_are_not_drawn(client, corpus):
     assert ("SN", "FR") not in counts.partnerships() and "FR" not in counts.partner_roles("SN")
 
 
-def test_the_explorer_map_follows_the_filters_but_its_own(client, corpus):
+def test_the_explorer_map_follows_the_filters_but_its_own_as_the_country_facet(client, corpus):
     (svg,) = svgs_of(client.get("/entries/?kind=good_practice&country=SN"), "map")
     shown = {href.rsplit("/", 2)[1]: count_in(label) for href, label in links_of(svg)}
     assert shown == {"ES": 2, "SN": 2, "ML": 1}
@@ -223,6 +224,8 @@ def test_the_explorer_map_follows_the_filters_but_its_own(client, corpus):
     assert {href.rsplit("/", 2)[1]: count_in(label) for href, label in links_of(svg)} == {"SN": 2, "ES": 2, "GM": 1,
                                                                                           "CV": 1}  # fmt: skip
     assert svgs_of(client.get("/entries/?kind=nonsense"), "map") == []
+    filterset = EntryFilter.published(QueryDict("kind=good_practice&kind=policy&theme=" + corpus["themes"][0].slug))
+    assert filterset.facets()["country"].counts == counts.country_counts(filterset.filtered_except("country"))
 
 
 def test_charts_count_what_the_pages_count(client, corpus):
@@ -276,7 +279,6 @@ def test_an_empty_base_draws_no_picture(client, db):
 
 
 def picture_tags(corpus):
-    from outcomes.filters import EntryFilter
     from outcomes.models import Country, Session
     from outcomes.templatetags import pictures
     from outcomes.views import ThemeIndex
@@ -285,6 +287,7 @@ def picture_tags(corpus):
     sessions = list(Session.objects.filter(meeting=older))
     filterset = EntryFilter.published(QueryDict("kind=good_practice"))
     senegal, themes = Country.objects.get(code="SN"), ThemeIndex.themes()
+    facets = filterset.facets()
     return {
         "country map": pictures.country_map,
         "partnerships": pictures.partnership_network,
@@ -293,7 +296,7 @@ def picture_tags(corpus):
         "theme": lambda: pictures.theme_meetings_chart(corpus["themes"][0]),
         "sessions": lambda: pictures.session_chart(older, sessions),
         "meetings": pictures.meetings_chart,
-        "explorer map": lambda: pictures.explorer_map(filterset),
+        "explorer map": lambda: pictures.explorer_map(filterset, facets),
     }
 
 

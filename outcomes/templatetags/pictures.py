@@ -41,16 +41,16 @@ def country_map():
 
 
 @register.simple_tag
-def explorer_map(filterset):
-    """The countries of the explorer's entries, under every filter but the country one (as its country facet)."""
+def explorer_map(filterset, facets):
+    """The countries of the explorer's entries under every filter but the country one: the counts of its country
+    facet (`facets`, as the explorer computed them), all of them."""
     if not filterset.is_valid():
         return ""
 
     def compute():
-        entries = filterset.filtered_except("country")
-        found = counts.country_counts(entries, role=filterset.data_cleaned.get("role"))
         chosen = {country.code for country in filterset.data_cleaned.get("country") or []}
         title = _("Entrées par pays, selon les autres filtres choisis")
+        found = facets["country"].counts
         return {"picture": map_picture(found, published_counts(), "map-explorer", title, chosen)}
 
     return rendered(f"explorer-map:{filter_key(filterset)}", "includes/pictures/map.html", compute)
