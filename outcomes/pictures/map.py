@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Country
-from ..views import sort_key
+from ..queries import sort_key
 from . import style
 
 REGION_FILE = Path(__file__).parent / "data" / "region.json"

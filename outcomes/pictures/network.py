@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Country, EntryCountry
-from ..views import sort_key
+from ..queries import sort_key
 from . import style
 
 MAX_PARTNERS = 12  # around a country; the page's list beside the picture names them all

@@ -4,7 +4,6 @@ Each tag computes its picture from the published entries and renders it once per
 (`cached_by_version`): a page shows a picture for the price of one cache read, and a publication shows at once."""
 
 from django import template
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -148,12 +147,10 @@ def chart_context(rows, picture_id, title, what):
 def over_time(by_meeting):
     """Rows of counts by kind in date order, the undated last: a meeting per row, or a year per row when there
     are many meetings. Returns (rows, what a row is)."""
-    meetings = list(
-        Meeting.objects.published()
-        .filter(pk__in=by_meeting)
-        .order_by(F("start_date").asc(nulls_last=True), "title")
-        .only("slug", "title", "start_date")
-    )
+    newest_first = Meeting.objects.published().filter(pk__in=by_meeting).newest_first()
+    newest_first = list(newest_first.only("slug", "title", "start_date"))
+    dated = [meeting for meeting in newest_first if meeting.start_date]
+    meetings = [*reversed(dated), *[meeting for meeting in newest_first if not meeting.start_date]]
     if len(meetings) <= MEETINGS_ONE_BY_ONE:
         rows = [
             charts.row(f"{m.start_date.year} · {m.title}" if m.start_date else m.title, by_meeting[m.pk],
