@@ -1,5 +1,6 @@
-"""The pictures in a real browser: drawn at desktop and phone widths (screenshots kept in docs/screenshots/), their
-links lead to the right pages, and axe-core finds nothing serious."""
+"""The pictures in a real browser: drawn at desktop and phone widths (screenshots in test-artifacts/screenshots/,
+copied to docs/screenshots/ when they change on purpose), their links lead to the right pages, and axe-core finds
+nothing serious."""
 
 import io
 from pathlib import Path
@@ -7,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"  # as conftest.py's
+
 WIDTHS = {1280: {"width": 1280, "height": 900}, 360: {"width": 360, "height": 740}}
 
 # name: (page, the picture's figure)
@@ -34,14 +36,14 @@ def test_each_picture_draws_at_desktop_and_phone_widths_and_passes_axe(
 ):
     path, figure = PICTURES[name]
     visit(path)
-    DOCS_SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width, viewport in WIDTHS.items():
         page.set_viewport_size(viewport)
         picture = page.locator(figure).first
         box = picture.locator("svg.picture__svg").bounding_box()
         assert box["width"] > (300 if width == 360 else 450) and box["height"] > 100, (name, width, box)
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, (name, width, box)  # no sideways scrolling
-        picture.screenshot(path=DOCS_SCREENSHOTS / f"picture-{name}-{width}.png")
+        picture.screenshot(path=SCREENSHOTS / f"picture-{name}-{width}.png")
     picture.locator("summary").click()  # the table alternative opens without script
     assert picture.locator("table tbody tr").count() >= 2
     assert_accessible(page)
