@@ -7,17 +7,14 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..caching import cached_by_version
 from ..filters import filter_key
-from ..models import Entry, Meeting
+from ..models import Entry
 from ..pictures import charts, counts, network
 from ..pictures.map import map_picture
 
 register = template.Library()
-
-MEETINGS_ONE_BY_ONE = 12  # more meetings than this are drawn a year per bar
 
 
 def rendered(key, template_name, compute):
@@ -95,7 +92,7 @@ def theme_meetings_chart(theme):
 
     def compute():
         by_meeting = counts.kinds_by(Entry.objects.published().filter(themes=theme), "meeting_id")
-        rows, what = over_time(by_meeting)
+        rows, what = charts.over_time(by_meeting)
         title = _("Entrées du thème par type, au fil des réunions")
         return chart_context(rows, "chart-theme-meetings", title, what) if len(rows) else {"picture": None}
 
@@ -108,19 +105,7 @@ def session_chart(meeting, sessions):
 
     def compute():
         by_session = counts.kinds_by(Entry.objects.published().filter(meeting=meeting), "session_id")
-        parents = {session.pk: session.parent_id for session in sessions}
-        totals = {}
-        for session_id, kinds in by_session.items():
-            while parents.get(session_id):
-                session_id = parents[session_id]
-            for kind, n in kinds.items():
-                totals.setdefault(session_id, {}).setdefault(kind, 0)
-                totals[session_id][kind] += n
-        rows = [
-            charts.row(session.title, totals.get(session.pk, {}), f"#{session.anchor}")
-            for session in sessions
-            if session.parent_id is None
-        ]
+        rows = charts.by_top_session(by_session, sessions)
         return chart_context(rows, "chart-sessions", _("Entrées par type, pour chaque session"), _("session"))
 
     return rendered(f"session-chart:{meeting.pk}", "includes/pictures/bars.html", compute)
@@ -132,7 +117,7 @@ def meetings_chart():
 
     def compute():
         by_meeting = counts.kinds_by(Entry.objects.published(), "meeting_id")
-        rows, what = over_time(by_meeting)
+        rows, what = charts.over_time(by_meeting)
         if len(rows) < 2:
             return {"picture": None}
         return chart_context(rows, "chart-meetings", _("Entrées par type, au fil des réunions"), what)
@@ -142,34 +127,3 @@ def meetings_chart():
 
 def chart_context(rows, picture_id, title, what):
     return {"picture": charts.stacked_bars(rows, picture_id, title, charts.description_of(rows, what), what)}
-
-
-def over_time(by_meeting):
-    """Rows of counts by kind in date order, the undated last: a meeting per row, or a year per row when there
-    are many meetings. Returns (rows, what a row is)."""
-    newest_first = Meeting.objects.published().filter(pk__in=by_meeting).newest_first()
-    newest_first = list(newest_first.only("slug", "title", "start_date"))
-    dated = [meeting for meeting in newest_first if meeting.start_date]
-    meetings = [*reversed(dated), *[meeting for meeting in newest_first if not meeting.start_date]]
-    if len(meetings) <= MEETINGS_ONE_BY_ONE:
-        rows = [
-            charts.row(f"{m.start_date.year} · {m.title}" if m.start_date else m.title, by_meeting[m.pk],
-                       m.get_absolute_url())
-            for m in meetings
-        ]  # fmt: skip
-        return rows, _("réunion")
-    years = {}
-    for m in meetings:
-        year = years.setdefault(m.start_date.year if m.start_date else None, {"meetings": 0, "counts": {}})
-        year["meetings"] += 1
-        for kind, n in by_meeting[m.pk].items():
-            year["counts"][kind] = year["counts"].get(kind, 0) + n
-    rows = []
-    for year, found in years.items():
-        named = str(year) if year else _("Sans date")
-        label = ngettext("%(year)s (%(n)s réunion)", "%(year)s (%(n)s réunions)", found["meetings"]) % {
-            "year": named,
-            "n": found["meetings"],
-        }
-        rows.append(charts.row(label, found["counts"]))
-    return rows, _("année")
