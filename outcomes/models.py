@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -370,6 +371,11 @@ class Entry(models.Model):
     @property
     def anchor(self):
         return self.reference.lower()
+
+    @property
+    def display_title(self):
+        """The entry in its own words, for headings, page titles and links: its title, or the start of its text."""
+        return self.title or Truncator(self.text).words(16)
 
     @property
     def is_published(self):
