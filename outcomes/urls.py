@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import explorer, views
+from .ops.exports import one_export_per_client
 
 app_name = "outcomes"
 
@@ -10,8 +11,8 @@ urlpatterns = [
     path("meetings/<slug:slug>/", views.MeetingDetail.as_view(), name="meeting-detail"),
     path("meetings/<slug:slug>/source/", views.MeetingSource.as_view(), name="meeting-source"),
     path("entries/", explorer.EntryList.as_view(), name="entry-list"),
-    path("entries.csv", explorer.EntryExport.as_view(format="csv"), name="entry-export-csv"),
-    path("entries.json", explorer.EntryExport.as_view(format="json"), name="entry-export-json"),
+    path("entries.csv", one_export_per_client(explorer.EntryExport.as_view(format="csv")), name="entry-export-csv"),
+    path("entries.json", one_export_per_client(explorer.EntryExport.as_view(format="json")), name="entry-export-json"),
     path("entries/<str:reference>/", views.EntryDetail.as_view(), name="entry-detail"),
     path("countries/", views.CountryIndex.as_view(), name="country-list"),
     path("countries/<str:code>/", views.CountryDetail.as_view(), name="country-detail"),
