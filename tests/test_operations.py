@@ -170,9 +170,9 @@ def test_public_requests_run_with_the_statement_timeout_and_the_admin_without(
 ):
     settings.STATEMENT_TIMEOUT_MS = 1500
     seen = []
-    monkeypatch.setattr(api.EntryList, "data", lambda *args: seen.append(statement_timeout()) or {})
     queryset = admin.EntryAdmin.get_queryset
-    monkeypatch.setattr(admin.EntryAdmin, "get_queryset", lambda *args: seen.append(statement_timeout()) or queryset(*args))
+    monkeypatch.setattr(api.EntryList, "data", lambda *args: seen.append(statement_timeout()) or {})
+    monkeypatch.setattr(admin.EntryAdmin, "get_queryset", lambda *a: seen.append(statement_timeout()) or queryset(*a))
 
     admin_client.get("/api/entries/")
     assert statement_timeout() == "0"  # back to the server's default once the response is closed
