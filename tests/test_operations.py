@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from outcomes import admin, api, caching
 from outcomes.ops import readiness
 from outcomes.ops.requestlog import JsonFormatter
+from tests.test_settings import run_python
 
 postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="statement timeouts are PostgreSQL's")
 UNREACHABLE_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing answers there
@@ -312,3 +313,22 @@ def test_json_log_lines_carry_the_request_fields():
         "queries": 2,
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", line["time"])
+
+
+def test_django_log_format_json_writes_each_request_as_one_json_line():
+    script = "import django; django.setup(); from django.test import Client; Client().get('/healthz')"
+    env = {"DJANGO_DEBUG": "true", "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_LOG_FORMAT": "json"}
+    env["DJANGO_SETTINGS_MODULE"] = "rabatkb.settings"
+
+    result = run_python(script, env)
+
+    [line] = [json.loads(line) for line in result.stderr.splitlines()]
+    assert {key: line[key] for key in ("level", "logger", "method", "path", "status", "queries")} == {
+        "level": "INFO",
+        "logger": "rabatkb.requests",
+        "method": "GET",
+        "path": "/healthz",
+        "status": 200,
+        "queries": 0,
+    }
+    assert re.fullmatch(r"[0-9a-f]{32}", line["request_id"])
