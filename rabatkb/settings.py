@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "outcomes.ops.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "outcomes.security.ContentSecurityPolicyMiddleware",
+    "outcomes.cors.ApiCorsMiddleware",
     "outcomes.security.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,6 +160,8 @@ SOURCE_DOCUMENTS_DIR = BASE_DIR / "fixtures" / "source"
 
 # How long a browser or proxy may reuse a public page before revalidating it (ETag; see outcomes/caching.py).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "60"))
+# Origins allowed to read the API from a browser: `*` (any, the default for this public read-only API) or a list.
+API_CORS_ORIGINS = env_list("DJANGO_API_CORS_ORIGINS", "*")
 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 
