@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import explorer, feeds, views
+from .ops.exports import one_export_per_client
 
 app_name = "outcomes"
 
@@ -12,9 +13,9 @@ urlpatterns = [
     path("meetings/<slug:slug>/feed/", feeds.MeetingFeed(), name="meeting-feed"),
     path("feed/", feeds.EntryFeed(), name="feed"),
     path("entries/", explorer.EntryList.as_view(), name="entry-list"),
-    path("entries.csv", explorer.EntryExport.as_view(format="csv"), name="entry-export-csv"),
-    path("entries.json", explorer.EntryExport.as_view(format="json"), name="entry-export-json"),
-    path("entries.xlsx", explorer.EntryExport.as_view(format="xlsx"), name="entry-export-xlsx"),
+    path("entries.csv", one_export_per_client(explorer.EntryExport.as_view(format="csv")), name="entry-export-csv"),
+    path("entries.json", one_export_per_client(explorer.EntryExport.as_view(format="json")), name="entry-export-json"),
+    path("entries.xlsx", one_export_per_client(explorer.EntryExport.as_view(format="xlsx")), name="entry-export-xlsx"),
     path("entries/feed/", feeds.ExplorerFeed(), name="entry-feed"),
     path("entries/<str:reference>/", views.EntryDetail.as_view(), name="entry-detail"),
     path("entries/<str:reference>/cite.bib", views.EntryCitation.as_view(format="bib"), name="entry-citation-bib"),
