@@ -114,7 +114,8 @@ def _pair_by_words(proposed, curated):
     proposed_words = [_words(entry["text"]) for entry in proposed]
     for c, entry in enumerate(curated):
         words = _words(entry.text)
-        best = max(range(len(proposed)), key=lambda p: len(words & proposed_words[p]), default=None)
-        if best is not None and best not in pairs and len(words & proposed_words[best]) >= len(words) / 2:
+        free = [p for p in range(len(proposed)) if p not in pairs]
+        best = max(free, key=lambda p: len(words & proposed_words[p]) / len(words | proposed_words[p]), default=None)
+        if best is not None and len(words & proposed_words[best]) >= len(words) / 2:
             pairs[best] = c
     return pairs

@@ -96,6 +96,8 @@ SESSION_DESCRIPTION = re.compile(
     r"^(cette|la) (seance|session|reunion|table ronde|discussion)\b[^.]{0,40}\b(etait organisee|s'est articulee"
     r"|a porte|portait|etait consacree|avait pour objectif)|^this (session|meeting|panel) (was|focused|looked)"
 )
+# A paragraph that sums up the whole session it closes, whatever sub-heading came last.
+WHOLE_SESSION = re.compile(r"^(cette|la presente) (session|seance)\b|^this session\b")
 DOCUMENT_DESCRIPTION = re.compile(r"^(le present document|ce document|this document|the present document)\b")
 # Sections that stand at the top of the outline whatever their layout.
 TOP_SECTIONS = re.compile(

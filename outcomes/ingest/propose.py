@@ -166,10 +166,8 @@ def _entry(entry, outline, vocabulary, previous):
             else:
                 countries[code] = {"role": tag.PARTNER, "triggers": [heading]}
     organisations = tag.organisations(entry.text, vocabulary, set(countries))
-    if not organisations and follows:
-        organisations = copy.deepcopy(previous["proposal"]["organisations"])
-    elif not organisations:
-        organisations = {slug: [heading] for slug in heading_organisations}
+    for slug in heading_organisations:
+        organisations.setdefault(slug, [heading])
     themes = tag.themes(entry.text, vocabulary)
     return {
         "kind": entry.kind,

@@ -236,6 +236,9 @@ class _Reader:
         if section.label and section.entries:  # a paragraph after a labelled list belongs to the heading above
             self.stack.pop()
             section, follow_on = self.current, False
+        if cues.WHOLE_SESSION.match(folded) and len(self.stack) > 1:  # "Cette session a permis…": the top heading's
+            del self.stack[1:]
+            section, follow_on = self.current, False
         if not follow_on:
             self.lead_in = None
         if cues.DOCUMENT_DESCRIPTION.match(folded):
