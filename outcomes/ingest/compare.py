@@ -95,7 +95,9 @@ def compare(draft, meeting):
     curated_orgs = {(c, org.slug) for c, e in enumerate(curated) for org in e.organisations.all()}
     proposed_orgs = {(pairs.get(p, ("draft", p)), slug) for p, e in enumerate(proposed) for slug in e["organisations"]}
 
-    titles = Counter(normalise(title) for title in Session.objects.filter(meeting=meeting).values_list("title", flat=True))
+    titles = Counter(
+        normalise(title) for title in Session.objects.filter(meeting=meeting).values_list("title", flat=True)
+    )
     draft_titles = Counter(normalise(session["title"]) for session in draft["sessions"])
     return Report(
         boundaries=Score(len(proposed), len(curated), len(matched)),

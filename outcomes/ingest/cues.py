@@ -116,6 +116,7 @@ def earliest(cues, folded_text, *, within=None):
             found.append((match.start(), order, kind, match.group(0)))
     return min(found)[2:] if found else (None, "")
 
+
 # A courtesy title before a name: a paragraph with two of them names the speakers of a session.
 HONORIFIC = re.compile(
     r"\b(Mme|Mmes|Mlle|M\.|MM\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|S\.E\.|H\.E\.|Son Excellence|His Excellency"

@@ -244,9 +244,7 @@ class _Reader:
         if cues.DOCUMENT_DESCRIPTION.match(folded):
             self.outline.sections[self.stack[0]].intro.append(text)
             return "intro"
-        if not section.entries and (
-            cues.SESSION_DESCRIPTION.match(folded) or len(cues.HONORIFIC.findall(text)) >= 2
-        ):
+        if not section.entries and (cues.SESSION_DESCRIPTION.match(folded) or len(cues.HONORIFIC.findall(text)) >= 2):
             section.intro.append(text)
             if len(cues.HONORIFIC.findall(text)) >= 2:
                 section.speakers_text = text

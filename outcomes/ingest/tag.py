@@ -40,7 +40,12 @@ class Vocabulary:
             names, demonyms = forms(code)
             countries.append((code, [n for n in (name_fr, name_en) if n and "," not in n] + names, demonyms))
         organisations = [
-            {"slug": o.slug, "acronym": o.acronym, "names": [n for n in (o.name, o.name_en) if n], "country": o.country_id}
+            {
+                "slug": o.slug,
+                "acronym": o.acronym,
+                "names": [n for n in (o.name, o.name_en) if n],
+                "country": o.country_id,
+            }
             for o in Organisation.objects.all()
         ]
         themes = [{"slug": t.slug, "names": [t.name_fr, t.name_en]} for t in Theme.objects.all()]
@@ -92,7 +97,12 @@ def countries(text, vocabulary):
         before = folded[max(0, position - 40) : position]
         if code == first and position < SUBJECT_REACH or JOINT.search(before) or re.search(r"\w-$", before):
             role = IMPLEMENTING
-        elif partner_from and partner_from.start() < position and first != code and _first_position(mentions, first) < partner_from.start():
+        elif (
+            partner_from
+            and partner_from.start() < position
+            and first != code
+            and _first_position(mentions, first) < partner_from.start()
+        ):
             role = PARTNER
         else:
             role = MENTIONED
