@@ -75,7 +75,10 @@ def _paragraphs(kept):
             blanks = 0
         else:
             blanks += 1
-    double_spaced = len(gaps) > 1 and sum(1 for gap in gaps[1:] if gap == 1) >= 0.6 * (len(gaps) - 1)
+    single_gaps = [index for index in range(1, len(texts)) if gaps[index] == 1]
+    wrapped = sum(1 for index in single_gaps if _continues(texts[index - 1].text, texts[index].text))
+    # A blank after most lines, and often inside a sentence (not one paragraph a line, as a DOCX gives).
+    double_spaced = len(single_gaps) >= 0.6 * (len(texts) - 1) and wrapped >= 0.2 * len(single_gaps) > 0
     paragraphs = []
     for index, (line, gap) in enumerate(zip(texts, gaps, strict=True)):
         breaks = (gap != 1) if double_spaced else (gap >= 1)

@@ -99,6 +99,10 @@ SESSION_DESCRIPTION = re.compile(
 # A paragraph that sums up the whole session it closes, whatever sub-heading came last.
 WHOLE_SESSION = re.compile(r"^(cette|la presente) (session|seance)\b|^this session\b")
 DOCUMENT_DESCRIPTION = re.compile(r"^(le present document|ce document|this document|the present document)\b")
+# The line that names the meeting, at the top of the document.
+MEETING_TITLE = re.compile(r"^(reunion|conference|seminaire|atelier|table ronde|forum|meeting|workshop|seminar)\b")
+# The opening section, whose bullets state the meeting's facts rather than its outcomes.
+OPENING_SECTION = re.compile(r"^(introduction|contexte|context|background|presentation|overview)\b")
 # Sections that stand at the top of the outline whatever their layout.
 TOP_SECTIONS = re.compile(
     r"^(introduction|conclusions?|ceremonie d'(ouverture|cloture)|seance d'(ouverture|cloture)"

@@ -155,7 +155,10 @@ class _Reader:
         if not text:
             return
         level = self.heading_level(unit, text, whole_paragraph=whole_paragraph, next_unit=next_unit)
-        if level:
+        if self.in_preamble() and not self.outline.title and cues.MEETING_TITLE.match(fold(text)):
+            self.outline.title = text.rstrip(" :").strip()
+            kind = "preamble"
+        elif level:
             self.open_section(unit, text, level)
             kind = "heading"
         elif unit.marker == "*" and self.note_section() is not None:
@@ -208,7 +211,9 @@ class _Reader:
 
     def in_preamble(self):
         sections = self.outline.sections
-        return not any(section.entries for section in sections) and len(sections) <= 1
+        if any(section.entries for section in sections) or len(sections) > 1:
+            return False
+        return not sections or bool(cues.OPENING_SECTION.match(fold(sections[0].title)))
 
     def read_preamble(self, unit, text):
         folded = fold(text)
