@@ -83,7 +83,9 @@ def test_the_first_document_states_its_metadata_and_speakers_and_nothing_else(vo
     assert (meeting["participants_count"], meeting["countries_count"]) == (70, 26)
     assert meeting["framework"].startswith("Fait écho aux priorités du domaine 4 du Plan d’action de Marrakech")
     assert meeting["continuity"].startswith("La réunion s’inscrit dans la continuité de la réunion technique")
-    assert meeting["summary"] == "La réunion s’est focalisée sur l’échange de bonnes pratiques et était orientée vers l’action ;"
+    assert meeting["summary"] == (
+        "La réunion s’est focalisée sur l’échange de bonnes pratiques et était orientée vers l’action ;"
+    )
     assert meeting["source"]["title"] == FOOTER
     assert not {"start_date", "end_date", "venue"} & set(meeting)
     assert [(s["honorific"], s["name"], s["position"], s["institution"]) for s in draft["speakers"]] == [
@@ -149,7 +151,10 @@ def test_a_heading_gives_the_kind_of_the_list_under_it(heading, kind):
 )
 def test_an_introducing_sentence_gives_the_kind_of_its_list_and_becomes_the_introduction(sentence, kind):
     outline = segment((OPENING + "Coopération régionale\n\n" + sentence + "\n" + LIST).splitlines())
-    assert [(entry.kind, entry.text) for entry in outline.entries] == [(kind, "Premier point ;"), (kind, "Second point.")]
+    assert [(entry.kind, entry.text) for entry in outline.entries] == [
+        (kind, "Premier point ;"),
+        (kind, "Second point."),
+    ]
     assert outline.sections[-1].intro == [sentence]
 
 
@@ -189,7 +194,8 @@ def test_numbered_sub_points_are_kept_with_their_entry():
 
 def test_headings_make_sessions_and_sub_headings():
     text = (
-        OPENING + "Gestion des frontières en pratique\n\nLa stratégie de l'agence\nLa stratégie repose sur deux axes.\n\n"
+        OPENING + "Gestion des frontières en pratique\n\n"
+        "La stratégie de l'agence\nLa stratégie repose sur deux axes.\n\n"
         "Défis :\n- Un défi.\n"
     )
     outline = segment(text.splitlines())

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from outcomes.exchange import import_vocabulary, read_yaml
@@ -34,7 +34,8 @@ Défis :
 """
 
 
-def upload(client, content=DOCUMENT.encode(), name="document-final.txt"):
+def upload(client, content=None, name="document-final.txt"):
+    content = DOCUMENT.encode() if content is None else content
     return client.post(ADD, {"document": SimpleUploadedFile(name, content)})
 
 
@@ -90,7 +91,10 @@ def test_an_upload_proposes_a_draft_and_opens_its_review(curator, secretariat_us
 
 def test_the_review_shows_the_source_lines_and_highlights_the_chosen_entry(curator, draft):
     page = curator.get(draft.get_absolute_url() + "?entry=2-0").content.decode()
-    assert '<li id="line-10" value="10" class="highlight">- Le Sénégal a créé une brigade mixte avec Frontex ;</li>' in page
+    highlighted = (
+        '<li id="line-10" value="10" class="highlight">- Le Sénégal a créé une brigade mixte avec Frontex ;</li>'
+    )
+    assert highlighted in page
     assert '<li id="line-11" value="11">' in page
     assert 'id="entry-2-0" class="ingest-entry selected proposed"' in page
     assert "« Sénégal »" in page and "« Frontex »" in page  # the words behind each tag
@@ -198,7 +202,9 @@ def test_creating_never_overwrites_an_existing_meeting(curator, draft, make_meet
 
 
 def error_of(response):
-    return re.sub(r"\s+", " ", "".join(re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)))
+    """The text of the form's error lists."""
+    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+    return re.sub(r"\s+", " ", "".join(errors))
 
 
 @pytest.mark.parametrize(

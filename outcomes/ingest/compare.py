@@ -35,7 +35,10 @@ class Score:
         return 2 * self.precision * self.recall / total if total else 0.0
 
     def __str__(self):
-        return f"F1 {self.f1:.3f} (precision {self.precision:.3f}, recall {self.recall:.3f}; {self.right} of {self.expected} found, {self.found} proposed)"
+        return (
+            f"F1 {self.f1:.3f} (precision {self.precision:.3f}, recall {self.recall:.3f}; "
+            f"{self.right} of {self.expected} found, {self.found} proposed)"
+        )
 
 
 @dataclass

@@ -61,10 +61,7 @@ def extract_lines(data, filename, *, timeout=30):
     if not data.strip():
         raise ExtractionError("empty")
     kind = document_kind(data, filename)
-    if kind == TEXT:
-        lines = decode_text(data).splitlines()
-    else:
-        lines = _run_child(kind, data, timeout)
+    lines = decode_text(data).splitlines() if kind == TEXT else _run_child(kind, data, timeout)
     if not any(line.strip() for line in lines):
         raise ExtractionError("no_text" if kind == PDF else "empty")
     return lines

@@ -30,7 +30,7 @@ METADATA = {
 }
 PARTICIPANTS = re.compile(r"(\d[\d  .]*)\s+participants")
 COUNTRIES_COUNT = re.compile(r"(\d+)\s+(?:pays|countries)")
-STOP = set("de la le les des du sur et en a au aux d l dans pour of the and on in for to".split())
+STOP = {"de", "la", "le", "les", "des", "du", "sur", "et", "en", "a", "au", "aux", "d", "l", "dans", "pour", "of"}
 
 
 def propose(lines, vocabulary):

@@ -14,9 +14,8 @@ SUBJECT_REACH = 60  # a country named this early in an entry is what the entry i
 PARTNER_WORDS = re.compile(r"\b(avec|with|aupres d[eu]|en faveur d[eu])\b")
 JOINT = re.compile(r"\b(entre|between)\b")
 LANGUAGE = re.compile(r"\b(en|in)\s+$")  # "en espagnol", "in French": a language, not a country
-STOPWORDS = set(
-    "les des aux une dans pour par sur avec entre leurs their the and for with from into other autres".split()
-)
+STOPWORDS = {"les", "des", "aux", "une", "dans", "pour", "par", "sur", "avec", "entre", "leurs", "autres", "their"}
+STOPWORDS |= {"the", "and", "for", "with", "from", "into", "other"}
 INSTITUTION = re.compile(
     r"\s+(?:au sein (?:du|de la|de l'|des)|de la|du|de l'|aupres (?:du|de la)|of the|at the)\s+(?=(?:ministere"
     r"|commission|agence|organisation|office|union|secretariat|ambassade|ministry|agency|organization|embassy)\b)"
@@ -137,12 +136,12 @@ def organisations(text, vocabulary, country_codes):
     for organisation in vocabulary.organisations:
         words = []
         for name in organisation["names"]:
-            if len(name) >= 4 and re.search(r"\b" + re.escape(fold(name)) + r"\b", folded):
+            if name and len(name) >= 4 and re.search(r"\b" + re.escape(fold(name)) + r"\b", folded):
                 words.append(name)
         acronym = organisation["acronym"]
-        if acronym and len(acronym) >= 2 and re.search(r"(?<![\w-])" + re.escape(acronym) + r"(?![\w-])", text):
-            if organisation["country"] is None or organisation["country"] in country_codes:
-                words.append(acronym)
+        national = organisation["country"] is not None and organisation["country"] not in country_codes
+        if len(acronym) >= 2 and not national and re.search(r"(?<![\w-])" + re.escape(acronym) + r"(?![\w-])", text):
+            words.append(acronym)
         if words:
             found[organisation["slug"]] = words
     return found
