@@ -48,7 +48,7 @@ def is_secretariat(user):
 
 class UploadForm(forms.Form):
     document = forms.FileField(
-        label=_("Document final"),
+        label=_("Fichier du document final"),
         help_text=_("PDF, DOCX ou texte, %(size)s au plus.") % {"size": filesizeformat(settings.INGEST_MAX_BYTES)},
     )
 
