@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from outcomes.exchange import import_vocabulary, read_yaml
+from outcomes.exchange import import_meeting, import_vocabulary, read_yaml
 from outcomes.ingest.compare import compare
 from outcomes.ingest.extract import ExtractionError, extract_lines
 from outcomes.ingest.propose import propose
@@ -355,3 +355,15 @@ def test_documents_that_give_no_text_say_why(name, data, code):
     with pytest.raises(ExtractionError) as raised:
         extract_lines(data, name)
     assert raised.value.code == code
+
+
+def test_the_command_writes_a_draft_the_importer_takes(vocabulary, tmp_path, capsys):
+    output = tmp_path / "draft.yaml"
+    call_command("draft_meeting", str(SOURCE), "-o", str(output))
+    assert capsys.readouterr().out.startswith(
+        "Réunion thématique de haut niveau sur la coopération dans le domaine de la gestion des frontières: "
+        "25 sessions, 83 entries."
+    )
+    result = import_meeting(read_yaml(output))
+    assert (result.meeting.status, result.meeting.entries.count()) == ("draft", 83)
+    assert set(result.meeting.entries.values_list("status", flat=True)) == {"draft"}

@@ -273,3 +273,11 @@ def test_staff_outside_the_secretariat_is_refused(client, stored_draft, make_use
         response = getattr(client, method)(url, {"step": "create", "document": SimpleUploadedFile("a.txt", b"a")})
         assert response.status_code == 403, url
     assert DocumentDraft.objects.count() == 1 and not Meeting.objects.exists()
+
+
+def test_the_secretariat_finds_the_documents_in_the_admin(curator, draft):
+    index = curator.get(reverse("admin:index")).content.decode()
+    assert f'href="{CHANGELIST}"' in index
+    listing = curator.get(CHANGELIST).content.decode()
+    assert f'href="{draft.get_absolute_url()}"' in listing and "document-final.txt" in listing
+    assert curator.get(ADD).status_code == 200
