@@ -174,6 +174,8 @@ class _Reader:
     # Headings ---------------------------------------------------------------------------------------------------
 
     def heading_level(self, unit, text, *, whole_paragraph, next_unit):
+        if not any(char.isalpha() for char in text):
+            return 0
         if unit.marker.startswith("#"):
             return len(unit.marker)
         if unit.marker == "*" or not _starts_upper(text):
@@ -238,7 +240,7 @@ class _Reader:
     def read_paragraph(self, unit, text, folded, next_unit):
         section = self.current
         follow_on = self.previous in ("item", "follow-on")
-        if section.label and section.entries:  # a paragraph after a labelled list belongs to the heading above
+        if section.label and section.entries and len(self.stack) > 1:  # after a labelled list: the heading above
             self.stack.pop()
             section, follow_on = self.current, False
         if cues.WHOLE_SESSION.match(folded) and len(self.stack) > 1:  # "Cette session a permis…": the top heading's
@@ -328,4 +330,4 @@ def sub_points(text):
         if following:
             point = re.sub(r"(\s*[,;]|\s+(et|and))+$", "", point).strip()
         points.append(point)
-    return points
+    return points if all(points) else []

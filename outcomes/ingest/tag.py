@@ -175,12 +175,14 @@ def speakers(text, vocabulary):
         split = INSTITUTION.search(fold(rest))
         position, institution = (rest[: split.start()], rest[split.end() :]) if split else (rest, "")
         mentioned = country_mentions(chunk, vocabulary)
+        if not name.strip():
+            continue
         people.append(
             {
                 "honorific": match.group(1),
-                "name": name.strip(),
-                "position": position.strip(" ,"),
-                "institution": institution.strip(" ,"),
+                "name": name.strip()[:200],
+                "position": position.strip(" ,")[:300],
+                "institution": institution.strip(" ,")[:300],
                 "country": mentioned[0][0] if mentioned else None,
                 "role": "",
             }
