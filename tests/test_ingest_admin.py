@@ -281,3 +281,25 @@ def test_the_secretariat_finds_the_documents_in_the_admin(curator, draft):
     listing = curator.get(CHANGELIST).content.decode()
     assert f'href="{draft.get_absolute_url()}"' in listing and "document-final.txt" in listing
     assert curator.get(ADD).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_pdf_and_docx_uploads_are_read_too(curator, kind):
+    if kind == "pdf":
+        content = documents.pdf([DOCUMENT.splitlines()], footer="Document final : Coopération policière")
+    else:
+        styles = {"Introduction": "Heading 1", "• Coopération entre services": "Heading 1"}
+        paragraphs = [line for line in DOCUMENT.splitlines() if line]
+        content = documents.docx_file(
+            [
+                (styles.get(line, "List Bullet" if line[:1] in "-•" else "Normal"), line.lstrip("-• "))
+                for line in paragraphs
+            ]
+        )
+    response = upload(curator, content, f"document-final.{kind}")
+    assert response.status_code == 302
+    assert [text for _kind, text in entries(DocumentDraft.objects.get())] == [
+        "Le Sénégal a créé une brigade mixte avec Frontex ;",
+        "Patrouilles conjointes entre le Mali et la Mauritanie.",
+        "Le manque de moyens des unités. La formation des agents reste insuffisante.",
+    ]
