@@ -2,7 +2,7 @@
 
 A PDF that makes the reader loop, crash or eat memory stops the child, never the server. The lines are the
 document's text as the reader gives it (running headers, page numbers and URLs included): the review screen shows
-them with their numbers, and `clean` (in segment) sets those artefacts aside. DOCX paragraphs come out as lines in
+them with their numbers, and `clean.py` sets those artefacts aside. DOCX paragraphs come out as lines in
 a light markup the segmenter reads: `#`, `##`… before headings, `- ` before list items.
 """
 
