@@ -494,3 +494,6 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})" if self.changed_at else str(self.version)
+
+
+from .ingest.models import DocumentDraft  # noqa: E402, F401  (its own module; Django finds models here)

@@ -235,3 +235,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {"rabatkb.requests": {"level": os.environ.get("DJANGO_REQUEST_LOG_LEVEL", "INFO")}},
 }
+
+# Final documents uploaded to propose a draft meeting (outcomes/ingest/): the largest accepted, and how long
+# reading a PDF or DOCX may take before it is given up.
+INGEST_MAX_BYTES = int(os.environ.get("RABATKB_INGEST_MAX_BYTES", str(10 * 1024 * 1024)))
+INGEST_EXTRACTION_SECONDS = int(os.environ.get("RABATKB_INGEST_EXTRACTION_SECONDS", "30"))
