@@ -249,7 +249,7 @@ def test_entry_titles_sit_one_level_below_their_heading(client, document, make_e
     session = Session.objects.get(slug="politique")  # a sub-heading (h3) of "Coopération frontalière" (h2)
     make_entry(session=session, order=9, title="Trois piliers", text="Texte titré.")
     html = html_of(client.get(document["meeting"].get_absolute_url()))
-    assert '<h4 class="entry-card__title">Trois piliers</h4>' in html
+    assert '<h4 class="entry-card__title" lang="fr">Trois piliers</h4>' in html
 
 
 def test_meeting_page_links_the_previous_meeting_only_when_published(client, document, make_meeting):
@@ -309,7 +309,7 @@ def test_entry_page_has_a_stable_reference_and_a_how_to_cite_line(client, docume
     assert f"Référence stable {entry.reference}" in page
     assert (
         f"« Réunion thématique sur la gestion des frontières », {entry.reference}, "
-        f"Base de connaissances du Processus de Rabat, http://testserver/entries/{entry.reference}/"
+        f"Base de connaissances du Processus de Rabat, original en français, http://testserver/entries/{entry.reference}/"
     ) in page
 
 
@@ -482,8 +482,12 @@ def test_english_pages_show_english_interface_country_and_theme_names(client, do
     page = text_of(client.get(f"/en/entries/{document['policy'].reference}/"))
     assert "How to cite" in page and "Implementing or presenting country Spain" in page
     reference = document["policy"].reference
-    assert f"“Réunion thématique sur la gestion des frontières”, {reference}, Rabat Process knowledge base" in page
-    assert "Trois piliers" in page  # the content stays in French
+    assert (
+        f"“Réunion thématique sur la gestion des frontières”, {reference}, Rabat Process knowledge base, French original"
+        in page
+    )
+    assert "Trois piliers" in page  # content not yet translated stays in French, with a note
+    assert "Not yet translated into English: the French original is shown." in page
     assert "Page not found" in text_of(client.get("/en/entries/NOPE/"))
 
 
