@@ -239,9 +239,8 @@ class EntryFilter(django_filters.FilterSet):
     def session_facet(self, meeting, chosen_ids):
         """The meeting's top-level sessions; a session counts the entries of its sub-headings too."""
         counts = dict(self.filtered_except("session").order_by().values_list("session_id").annotate(n=Count("pk")))
-        sessions = list(
-            meeting.sessions.order_by("order").only("pk", "parent_id", "slug", "title", "title_en", "translation_status")
-        )
+        shown = ("pk", "parent_id", "slug", "title", "title_en", "translation_status")
+        sessions = list(meeting.sessions.order_by("order").only(*shown))
         totals = {session.pk: counts.get(session.pk, 0) for session in sessions if session.parent_id is None}
         for session in sessions:
             if session.parent_id in totals:

@@ -1,6 +1,5 @@
 """What a Rabat Process meeting concluded: meetings, their sessions and the entries they yield."""
 
-
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -145,5 +145,3 @@ class TranslatedMixin:
     @property
     def english(self):
         return Wording(self, "en")
-
-

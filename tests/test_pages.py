@@ -483,8 +483,8 @@ def test_english_pages_show_english_interface_country_and_theme_names(client, do
     assert "How to cite" in page and "Implementing or presenting country Spain" in page
     reference = document["policy"].reference
     assert (
-        f"“Réunion thématique sur la gestion des frontières”, {reference}, Rabat Process knowledge base, French original"
-        in page
+        f"“Réunion thématique sur la gestion des frontières”, {reference}, Rabat Process knowledge base, "
+        "French original" in page
     )
     assert "Trois piliers" in page  # content not yet translated stays in French, with a note
     assert "Not yet translated into English: the French original is shown." in page
