@@ -18,8 +18,8 @@ from . import search
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
-# counted in one line ("and N other options"). At 100,000 entries a search matched 40 meetings and 40 countries:
-# 130 options with counts to render on every request, more than the entries themselves.
+# counted in one line ("and N other options"). On a large corpus a search matches dozens of meetings and countries:
+# uncapped, rendering their options costs more than rendering the entries themselves.
 FACET_LIMIT = 15
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
 SORT_CHOICES = [
@@ -297,7 +297,7 @@ class Option:
 
     def __init__(self, value, label, count, selected):
         # A plain string, not a lazy translation: facets are cached per language, and unpickling a lazy string
-        # rebuilds its proxy class (~0.7 ms each, a dozen per request).
+        # rebuilds its proxy class, a dozen times per request.
         self.value, self.label, self.count, self.selected = value, str(label), count, selected
 
     def __repr__(self):

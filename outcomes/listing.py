@@ -49,8 +49,8 @@ ORGANISATION_FIELDS = ["id", "slug", "acronym", "name", "name_en", "kind", "coun
 def with_tags_in_chunks(queryset, chunk_size):
     """The entries of `queryset` one chunk at a time, each with what with_tags() loads, for streamed exports.
 
-    prefetch_related() clones a queryset for every entry and relation (3.9 s of a 7 s export of 12,000 entries):
-    here each chunk's tags come from three plain queries (values, no link objects) and are attached as the
+    prefetch_related() clones a queryset for every entry and relation, most of a large export's time: here each
+    chunk's tags come from three plain queries (values, no link objects) and are attached as the
     prefetch cache, so `entry.themes.all()` and the others read them without a query; each country, theme and
     organisation is one object for the whole export."""
     rows = queryset.defer("search_vector").select_related("meeting", "session__parent__parent")
@@ -99,8 +99,8 @@ def csv_rows_in_chunks(queryset, chunk_size):
     """The entries of `queryset` as lists of plain dicts (what a CSV row shows, tags already joined into text),
     one list per chunk of `chunk_size`, for the streamed CSV export.
 
-    No model instances: building 12,000 entries with their meeting and sessions, and a related manager per entry
-    and relation, was most of the export's time. One query for the entries (their meeting's title and the titles
+    No model instances: building every entry with its meeting and sessions, and a related manager per entry and
+    relation, was most of the export's time. One query for the entries (their meeting's title and the titles
     of up to three levels of headings joined in), then one per tag kind and chunk, values only."""
     rows = queryset.values_list(*CSV_FIELDS).iterator(chunk_size=chunk_size)
     headings = {}  # session id -> "Session › Sub-heading", built once per export
@@ -157,7 +157,7 @@ def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_ke
     """The page `number` (raises django.core.paginator.InvalidPage) with its entries loaded and, when searching,
     each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered). When
     `count_key` names the filters (and `order_key` the order), the total and the page's ids are kept in the cache
-    until the content changes: at 100,000 entries, sorting every match for one page costs more than the rest."""
+    until the content changes: on a large corpus, sorting every match for one page costs more than the rest."""
     paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
     if count_queryset is not None:
         count = count_queryset.order_by().count
