@@ -4,6 +4,7 @@ secretariat sees which translations a change of the French has left to review.""
 import re
 
 import pytest
+from django.db import connection  # noqa: F401 (read by the skipif conditions)
 from django.urls import reverse
 from django.utils import translation
 
@@ -210,3 +211,57 @@ def test_the_admin_lists_what_needs_review(curator, translated, make_entry):
     for model in ("meeting", "session"):
         response = curator.get(f"/admin/outcomes/{model}/", {"translation_status__exact": "unofficial"})
         assert response.status_code == 200 and len(response.context["cl"].result_list) == 1
+
+
+# Search in English
+
+postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL full-text search")
+
+
+def found(client, path, q, **extra):
+    response = client.get(path, {"q": q, **extra})
+    assert response.status_code == 200
+    return [entry.reference for entry in response.context["entries"]]
+
+
+@pytest.fixture
+def patrols(make_entry):
+    return make_entry(
+        text="Patrouilles conjointes entre l'Espagne et le Sénégal",
+        text_en="Joint patrols between Spain and Senegal",
+        translation_status=UNOFFICIAL,
+    )
+
+
+def test_english_readers_find_entries_by_their_english_and_their_french(client, patrols, make_entry):
+    make_entry(
+        text="Formation des garde-frontières", text_en="Training of border guards", translation_status=UNOFFICIAL
+    )
+    assert found(client, "/en/entries/", "patrols") == [patrols.reference]
+    assert found(client, "/en/entries/", "patrouilles") == [patrols.reference]
+    assert found(client, "/entries/", "patrols") == [patrols.reference]  # one knowledge base, two editions
+
+
+@postgresql_only
+def test_english_search_stems_english_words(client, patrols):
+    for q in ["patrol", "patrolling", "PATROLS", "joint patrols", '"joint patrols"']:
+        assert found(client, "/en/entries/", q) == [patrols.reference], q
+    assert found(client, "/en/entries/", "patrols -senegal") == []
+
+
+@postgresql_only
+def test_relevance_ranks_the_readers_language_first(client, make_entry):
+    in_french = make_entry(
+        text="Une mission de contrôle des frontières", text_en="A border control task", translation_status=UNOFFICIAL
+    )
+    in_english = make_entry(
+        text="Une tâche de contrôle des frontières", text_en="A border control mission", translation_status=UNOFFICIAL
+    )
+    assert found(client, "/en/entries/", "mission", sort="relevance") == [in_english.reference, in_french.reference]
+    assert found(client, "/entries/", "mission", sort="relevance")[0] == in_french.reference
+
+
+def test_english_search_results_quote_the_english_with_the_matches_marked(client, patrols):
+    html = html_of(client.get("/en/entries/", {"q": "patrols"}))
+    assert '<div class="entry-card__text" lang="en">' in html
+    assert "<mark>patrols</mark>" in html
