@@ -11,28 +11,20 @@ import unicodedata
 import django_filters
 import django_filters.fields
 from django import forms
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
-# counted in one line ("and N other options"). On a large corpus a search matches dozens of meetings and countries:
-# uncapped, rendering their options costs more than rendering the entries themselves.
+# counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
+# and rendering every option with its count would cost more than the entries themselves.
 FACET_LIMIT = 15
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
 SORT_CHOICES = [
     (SORT_NEWEST, _("Ajoutées récemment")),
     (SORT_RELEVANCE, _("Pertinence (avec une recherche)")),
-]
-DOCUMENT_ORDER = [
-    F("meeting__start_date").desc(nulls_last=True),
-    "meeting__title",
-    "meeting_id",
-    "session__order",
-    "order",
-    "pk",
 ]
 
 
@@ -56,7 +48,7 @@ class EntryFilterForm(forms.Form):
 
     def session_ids(self, value, meeting):
         """The ids of the chosen session and its sub-headings; a slug or an id, within the meeting if given."""
-        sessions = Session.objects.filter(meeting__status="published")
+        sessions = Session.objects.filter(Meeting.objects.published_condition("meeting"))
         if meeting is not None:
             sessions = sessions.filter(meeting=meeting)
         sessions = (
@@ -164,8 +156,8 @@ class EntryFilter(django_filters.FilterSet):
         if self.sort_order == SORT_NEWEST:
             return queryset.order_by("-created_at", "-pk")
         if self.sort_order == SORT_RELEVANCE and search.uses_postgresql():
-            return search.with_rank(queryset, self.query).order_by("-rank", *DOCUMENT_ORDER)
-        return queryset.order_by(*DOCUMENT_ORDER)
+            return search.with_rank(queryset, self.query).order_by("-rank", *Entry.objects.document_order())
+        return queryset.in_document_order()
 
     # --- facets ----------------------------------------------------------------------------------------------
 
@@ -297,7 +289,7 @@ class Option:
 
     def __init__(self, value, label, count, selected):
         # A plain string, not a lazy translation: facets are cached per language, and unpickling a lazy string
-        # rebuilds its proxy class, a dozen times per request.
+        # rebuilds its proxy class each time, for every option of every request.
         self.value, self.label, self.count, self.selected = value, str(label), count, selected
 
     def __repr__(self):

@@ -5,7 +5,7 @@ On PostgreSQL: French stemming with accents folded (the `french_unaccent` config
 title or the text (case-insensitive for ASCII), no ranking, and a plain snippet around the first match.
 
 The English title and text are searched too, in both languages (one knowledge base, two editions): on PostgreSQL
-with English stemming for English readers (`english_unaccent`, migration 0009, which adds them to the same vector
+with English stemming for English readers (`english_unaccent`, migration 0010, which adds them to the same vector
 with the weights C and D), relevance ranking the reader's language first; on SQLite as the French are.
 """
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outcomes', '0007_entry_published_listing_index'),
+        ('outcomes', '0008_one_order_for_meetings_entries_and_country_tags'),
     ]
 
     operations = [

@@ -65,6 +65,6 @@ def on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outcomes", "0008_english_edition")]
+    dependencies = [("outcomes", "0009_english_edition")]
 
     operations = [migrations.RunPython(on_postgresql(FORWARD_SQL), on_postgresql(BACKWARD_SQL))]
