@@ -1,16 +1,20 @@
 """The English edition of the content: English readers get the English with the French one click away, and the
 secretariat sees which translations a change of the French has left to review."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection  # noqa: F401 (read by the skipif conditions)
 from django.urls import reverse
 from django.utils import translation
 
-from outcomes.models import Entry, Session, Speaker
+from outcomes.exchange import ExchangeError, export_meeting, import_meeting, parse_yaml, read_yaml
+from outcomes.models import Entry, Meeting, Session, Speaker
 from outcomes.translation import TranslationStatus
 from tests.admin_support import form_data
+from tests.test_exchange import SAMPLE, flush
 from tests.test_pages import html_of, text_of
 
 UNOFFICIAL = TranslationStatus.UNOFFICIAL
@@ -265,3 +269,110 @@ def test_english_search_results_quote_the_english_with_the_matches_marked(client
     html = html_of(client.get("/en/entries/", {"q": "patrols"}))
     assert '<div class="entry-card__text" lang="en">' in html
     assert "<mark>patrols</mark>" in html
+
+
+# The exchange format
+
+
+def sample_with_english():
+    """The sample exchange file with English for its meeting, a speaker, a session and its first entry."""
+    data = read_yaml(SAMPLE)
+    data["meeting"]["en"] = {"status": "official", "title": "Sample thematic meeting on border management"}
+    data["speakers"][0]["en"] = {"status": "unofficial", "honorific": "Ms", "position": "Secretary of State"}
+    session = data["sessions"][1]
+    session["en"] = {"status": "unofficial", "title": "Objectives of the meeting", "introduction": "Objectives:"}
+    session["entries"][0]["en"] = {
+        "status": "needs_review",
+        "text": "Inform participants of the latest developments in border management since 2019;",
+    }
+    return data
+
+
+def english_of(model):
+    names = [*(f"{name}_en" for name in model.translated_fields), "translation_status"]
+    return sorted(model.objects.values_list(*names))
+
+
+def test_the_exchange_format_round_trips_translations_and_statuses(db):
+    import_meeting(sample_with_english())
+    meeting = Meeting.objects.get(slug="reunion-exemple")
+    before = [english_of(model) for model in (Meeting, Speaker, Session, Entry)]
+    assert before[0] == [("Sample thematic meeting on border management", "", "", "", "", "official")]
+    text = export_meeting(meeting)
+    assert "  en:\n    status: official\n    title: Sample thematic meeting on border management\n" in text
+    flush()
+
+    import_meeting(parse_yaml(text))
+    assert [english_of(model) for model in (Meeting, Speaker, Session, Entry)] == before
+    assert export_meeting(Meeting.objects.get(slug="reunion-exemple")) == text
+    assert import_meeting(parse_yaml(text)).summary().endswith("nothing changed")
+
+
+def test_the_real_meeting_round_trips_its_english(db):
+    call_command("load_fixtures", stdout=io.StringIO())
+    text = export_meeting(Meeting.objects.get(code="GF"))
+    assert text.count("    status: unofficial\n") >= 84
+    assert import_meeting(parse_yaml(text)).summary() == "nothing changed"
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (
+            lambda data: data["sessions"][1]["entries"][0]["en"].update(status="draft"),
+            "sessions[1].entries[0].en.status: unknown translation status 'draft' "
+            "(one of: official, unofficial, needs_review)",
+        ),
+        (lambda data: data["meeting"]["en"].pop("status"), "meeting.en.status: missing"),
+        (lambda data: data["meeting"]["en"].update(venue="Online"), "meeting.en.venue: unknown key"),
+        (
+            lambda data: data["sessions"][1]["entries"][0]["en"].update(title="Inform"),
+            "sessions[1].entries[0].en.title: English for an empty title: there is no French to translate",
+        ),
+        (
+            lambda data: data["sessions"][1]["entries"][0]["en"].update(sub_points=["Inform"]),
+            "sessions[1].entries[0].en.sub_points: 1 English sub-points for 0 French ones",
+        ),
+        (
+            lambda data: data["sessions"][1]["en"].pop("title"),
+            "sessions[1].en.title: missing: the English of the item's main text",
+        ),
+        (lambda data: data["speakers"][0].update(en="Ms"), "speakers[0].en: expected a mapping, got text"),
+    ],
+)
+def test_an_import_with_bad_english_is_refused_with_its_place_and_writes_nothing(db, change, problem):
+    data = sample_with_english()
+    change(data)
+    with pytest.raises(ExchangeError) as error:
+        import_meeting(data)
+    assert problem in error.value.problems
+    assert not Meeting.objects.exists() and not Entry.objects.exists()
+
+
+def test_english_sub_points_must_be_found_in_the_english_text(db):
+    data = sample_with_english()
+    entry = next(e for s in data["sessions"] for e in s["entries"] if e.get("sub_points"))
+    place = next(
+        f"sessions[{i}].entries[{j}]"
+        for i, s in enumerate(data["sessions"])
+        for j, e in enumerate(s["entries"])
+        if e is entry
+    )
+    entry["en"] = {"status": "unofficial", "text": "Two pillars.", "sub_points": ["x"] * len(entry["sub_points"])}
+    with pytest.raises(ExchangeError) as error:
+        import_meeting(data)
+    assert f"{place}.en.sub_points[0]: not found verbatim in the English text" in error.value.problems
+
+
+def test_an_import_that_changes_the_french_alone_marks_the_english_as_needing_review(db):
+    data = sample_with_english()
+    import_meeting(data)
+    data["sessions"][1]["title"] = "Les objectifs de la réunion"
+    import_meeting(data)
+    session = Session.objects.get(slug="objectifs")
+    assert session.translation_status == TranslationStatus.NEEDS_REVIEW
+    import_meeting(data)  # the same file again: the English is still to review
+    assert Session.objects.get(slug="objectifs").translation_status == TranslationStatus.NEEDS_REVIEW
+    data["sessions"][1]["en"]["title"] = "The objectives of the meeting"
+    import_meeting(data)  # reviewed English: the file's status
+    assert Session.objects.get(slug="objectifs").translation_status == UNOFFICIAL
