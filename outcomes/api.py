@@ -1,9 +1,11 @@
 """A read-only JSON API over the published data: plain Django views returning JsonResponse.
 
 Lists are paginated (`?page=`, `?page_size=` up to 100) with `count`, `next` and `previous`; entries filter exactly
-like the explorer (the same EntryFilter). Unknown objects answer 404, invalid parameters 400, other methods 405,
-all as JSON. No answer quotes markup: `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026` (the same
-JSON data), so a value read from the URL and echoed in an error never reads as HTML, whatever the client does.
+like the explorer (the same EntryFilter). `?lang=en` gives texts in English where they are translated (each item
+also gives both editions and its translation status), labels and messages in English; French by default. Unknown
+objects answer 404, invalid parameters 400, other methods 405, all as JSON. No answer quotes markup: `<`, `>` and
+`&` are written as `\u003c`, `\u003e` and `\u0026` (the same JSON data), so a value read from the URL and echoed in
+an error never reads as HTML, whatever the client does.
 """
 
 from django.core.paginator import InvalidPage, Paginator
@@ -12,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,6 +25,10 @@ from .filters import EntryFilter, filter_key
 from .jsonutil import json_response
 from .listing import PageForm, paginate
 from .models import Country, Entry, Meeting, Organisation, Session, Theme
+
+# `?lang=`: the language of the texts (English where translated, see serializers.in_reader_language), labels and
+# messages; French by default.
+LANGUAGES = ("fr", "en")
 
 
 def published_entry_ids():
@@ -39,6 +46,14 @@ class ApiView(View):
     http_method_names = ["get", "head"]
 
     def dispatch(self, request, *args, **kwargs):
+        lang = request.GET.get("lang", "fr")
+        if lang not in LANGUAGES:
+            errors = {"lang": [{"message": lang, "code": "invalid"}]}
+            return error_response(400, _("Langue inconnue : lang=fr ou lang=en."), errors)
+        with translation.override(lang):
+            return self.answer(request, *args, **kwargs)
+
+    def answer(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
         except Http404:

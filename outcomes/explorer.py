@@ -21,6 +21,7 @@ from .jsonutil import dumps, json_response
 from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, csv_rows_in_chunks, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
 from .serializers import entry_data
+from .translation import reader_language
 
 FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"]
 EXPORT_CHUNK = 2000  # entries per query (plus one query per tag kind): a bounded memory, few round trips
@@ -178,12 +179,22 @@ class EntryExport(View):
             self.entry_url_marker = marker
         return self.entry_url_pattern.replace(self.entry_url_marker, quote(reference, safe=""))
 
+    # In English: title, text and sub-points in English where translated, then these, the French in its own columns.
+    ENGLISH_COLUMNS = ["language", "translation_status", "title_fr", "text_fr", "sub_points_fr"]
+
+    def columns(self):
+        if reader_language() != "en":
+            return self.CSV_COLUMNS
+        at = self.CSV_COLUMNS.index("sub_points") + 1
+        return [*self.CSV_COLUMNS[:at], *self.ENGLISH_COLUMNS, *self.CSV_COLUMNS[at:]]
+
     def csv_chunks(self, entries):
         """The CSV, one block of text per chunk of EXPORT_CHUNK entries (see csv_rows_in_chunks)."""
-        yield "\ufeff" + ",".join(self.CSV_COLUMNS) + "\r\n"
+        yield "\ufeff" + ",".join(self.columns()) + "\r\n"
+        row_values = self.english_row_values if reader_language() == "en" else self.row_values
         for rows in csv_rows_in_chunks(entries, EXPORT_CHUNK):
             block = io.StringIO()
-            csv.writer(block).writerows([formula_safe(cell) for cell in self.row_values(row)] for row in rows)
+            csv.writer(block).writerows([formula_safe(cell) for cell in row_values(row)] for row in rows)
             yield block.getvalue()
 
     def row_values(self, row):
@@ -203,6 +214,24 @@ class EntryExport(View):
             row["source_line"] if row["source_line"] is not None else "",
             row["updated_at"].isoformat(),
         ]
+
+    def english_row_values(self, row):
+        """A row in English: the English where the entry (and its meeting) has it, then the French apart."""
+        english = row["english"]
+        translated = bool(english["translation_status"])
+        in_english = {
+            **row,
+            "meeting": english["meeting__title_en"] if english["meeting__translation_status"] else row["meeting"],
+            **(
+                {"title": english["title_en"], "text": english["text_en"], "sub_points": english["sub_points_en"]}
+                if translated
+                else {}
+            ),
+        }
+        values = self.row_values(in_english)
+        at = self.CSV_COLUMNS.index("sub_points") + 1
+        french = ["en" if translated else "fr", english["translation_status"], row["title"], row["text"]]
+        return [*values[:at], *french, "; ".join(row["sub_points"]), *values[at:]]
 
     def json_chunks(self, entries):
         yield '{"entries": ['

@@ -77,6 +77,9 @@ def with_tags_in_chunks(queryset, chunk_size):
 CSV_FIELDS = ["pk", "reference", "kind", "meeting__title", "order", "title", "text", "sub_points", "source_line"]
 CSV_FIELDS += ["updated_at", "session_id", "session__title", "session__parent__title", "session__parent__parent__title"]
 CSV_FIELDS += ["session__parent__parent__parent_id"]
+# The English edition, for exports in English (outcomes.explorer.EntryExport).
+CSV_ENGLISH_FIELDS = ["title_en", "text_en", "sub_points_en", "translation_status", "meeting__title_en"]
+CSV_ENGLISH_FIELDS += ["meeting__translation_status"]
 
 
 def csv_rows_in_chunks(queryset, chunk_size):
@@ -86,7 +89,7 @@ def csv_rows_in_chunks(queryset, chunk_size):
     No model instances: building every entry with its meeting and sessions, and a related manager per entry and
     relation, was most of a large export's time. One query for the entries (their meeting's title and the titles
     of up to three levels of headings joined in), then one per tag kind and chunk, values only."""
-    rows = queryset.values_list(*CSV_FIELDS).iterator(chunk_size=chunk_size)
+    rows = queryset.values_list(*CSV_FIELDS, *CSV_ENGLISH_FIELDS).iterator(chunk_size=chunk_size)
     headings = {}  # session id -> "Session › Sub-heading", built once per export
     while chunk := list(itertools.islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
@@ -102,7 +105,8 @@ def csv_rows_in_chunks(queryset, chunk_size):
             for entry_id, slug in links.values_list("entry_id", f"{column}__slug"):
                 found[entry_id].append(slug)
         block = []
-        for pk, reference, kind, meeting, order, title, text, sub_points, source_line, updated_at, *session in chunk:
+        for pk, reference, kind, meeting, order, title, text, sub_points, source_line, updated_at, *rest in chunk:
+            session, english = rest[: -len(CSV_ENGLISH_FIELDS)], rest[-len(CSV_ENGLISH_FIELDS) :]
             block.append(
                 {
                     "reference": reference,
@@ -118,6 +122,7 @@ def csv_rows_in_chunks(queryset, chunk_size):
                     "countries": "; ".join(countries[pk]),
                     "themes": "; ".join(themes[pk]),
                     "organisations": "; ".join(organisations[pk]),
+                    "english": dict(zip(CSV_ENGLISH_FIELDS, english, strict=True)),
                 }
             )
         yield block

@@ -1,7 +1,9 @@
 """The English edition of the content: English readers get the English with the French one click away, and the
 secretariat sees which translations a change of the French has left to review."""
 
+import csv
 import io
+import json
 import re
 
 import pytest
@@ -376,3 +378,90 @@ def test_an_import_that_changes_the_french_alone_marks_the_english_as_needing_re
     data["sessions"][1]["en"]["title"] = "The objectives of the meeting"
     import_meeting(data)  # reviewed English: the file's status
     assert Session.objects.get(slug="objectifs").translation_status == UNOFFICIAL
+
+
+# The API and the exports in the reader's language
+
+
+def api(client, path, **params):
+    response = client.get(f"/api/{path}", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_api_gives_an_entry_in_english_with_both_editions_and_its_status(client, translated):
+    meeting, session, entry = translated
+    data = api(client, f"entries/{entry.reference}/", lang="en")
+    assert (data["language"], data["translation_status"]) == ("en", "unofficial")
+    assert data["text"] == "Two pillars: 1) Upstream prevention; 2) Voluntary return."
+    assert data["sub_points"] == ["Upstream prevention", "Voluntary return."]
+    assert data["fr"] == {"title": "", "text": entry.text, "sub_points": entry.sub_points}
+    assert data["en"] == {"title": "", "text": entry.text_en, "sub_points": entry.sub_points_en}
+    assert data["kind_label"] == "Policy"
+    assert data["meeting"]["title"] == "Meeting on borders"
+    assert (data["session"]["title"], data["session"]["path"]) == ("Spanish policy", ["Spanish policy"])
+    assert data["url"].endswith(f"/en/entries/{entry.reference}/")
+
+    french = api(client, f"entries/{entry.reference}/")
+    assert (french["language"], french["text"], french["kind_label"]) == ("fr", entry.text, "Politique")
+    assert french["en"]["text"] == entry.text_en and french["translation_status"] == "unofficial"
+    assert api(client, f"entries/{entry.reference}/", lang="fr") == french
+
+
+def test_the_api_gives_the_french_of_an_untranslated_entry_and_says_so(client, make_entry):
+    entry = make_entry(text="Patrouilles conjointes")
+    data = api(client, f"entries/{entry.reference}/", lang="en")
+    assert (data["language"], data["text"], data["translation_status"], data["en"]) == (
+        "fr",
+        "Patrouilles conjointes",
+        None,
+        None,
+    )
+
+
+def test_the_api_gives_meetings_and_sessions_in_english(client, translated):
+    meeting, session, _entry = translated
+    data = api(client, f"meetings/{meeting.slug}/", lang="en")
+    assert (data["title"], data["summary"], data["language"]) == (
+        "Meeting on borders",
+        "Exchange of good practices.",
+        "en",
+    )
+    assert data["fr"]["title"] == "Réunion sur les frontières"
+    assert [(s["title"], s["introduction"], s["translation_status"]) for s in data["sessions"]] == [
+        ("Spanish policy", "The following points:", "unofficial")
+    ]
+    listed = api(client, "entries/", lang="en", meeting=meeting.slug, page_size=1)
+    assert listed["results"][0]["text"].startswith("Two pillars")
+
+
+def test_the_api_refuses_a_language_it_does_not_have(client, db):
+    response = client.get("/api/entries/", {"lang": "de"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"lang": [{"message": "de", "code": "invalid"}]}
+
+
+def csv_rows(client, url):
+    return list(csv.DictReader(io.StringIO(b"".join(client.get(url).streaming_content).decode("utf-8-sig"))))
+
+
+def test_exports_from_english_pages_carry_the_english_and_the_french_apart(client, translated, make_entry):
+    meeting, _session, entry = translated
+    make_entry(session=entry.session, text="Non traduit.")
+    rows = csv_rows(client, "/en/entries.csv")
+    assert [(r["reference"], r["language"], r["translation_status"], r["text"], r["text_fr"]) for r in rows] == [
+        (entry.reference, "en", "unofficial", entry.text_en, entry.text),
+        (rows[1]["reference"], "fr", "", "Non traduit.", "Non traduit."),
+    ]
+    assert rows[0]["sub_points"] == "Upstream prevention; Voluntary return."
+    assert rows[0]["sub_points_fr"] == "Prévention en amont; Retour volontaire."
+    assert rows[0]["meeting"] == "Meeting on borders"
+    french = csv_rows(client, "/entries.csv")
+    assert "text_fr" not in french[0] and french[0]["text"] == entry.text
+
+    exported = json.loads(b"".join(client.get("/en/entries.json").streaming_content))["entries"][0]
+    assert (exported["text"], exported["fr"]["text"], exported["translation_status"]) == (
+        entry.text_en,
+        entry.text,
+        "unofficial",
+    )
