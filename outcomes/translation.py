@@ -103,6 +103,10 @@ class TranslatedMixin:
             return None
         return {name: self.__dict__[name] for name in names}
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_wording = self._wording()
+
     def save(self, *args, **kwargs):
         if self._french_changed_alone() and self.translation_status in TRANSLATED:
             self.translation_status = TranslationStatus.NEEDS_REVIEW

@@ -465,3 +465,12 @@ def test_exports_from_english_pages_carry_the_english_and_the_french_apart(clien
         entry.text,
         "unofficial",
     )
+
+
+def test_a_reloaded_item_compares_with_what_it_reloaded(translated):
+    _meeting, _session, entry = translated
+    Entry.objects.filter(pk=entry.pk).update(text="Texte changé ailleurs.", sub_points=[])
+    entry.refresh_from_db()
+    entry.kind = Entry.Kind.GOOD_PRACTICE
+    entry.save()
+    assert Entry.objects.get(pk=entry.pk).translation_status == UNOFFICIAL
