@@ -7,6 +7,8 @@ original; English is shown to readers of `/en/` when the item has it, with the F
 machine-translated: an item without English shows its French, with a note.
 """
 
+import contextlib
+import contextvars
 import re
 
 from django.db import models
@@ -48,8 +50,22 @@ CITED_AS = {
 }
 
 
+# Set by the API (`?lang=`): the language of the texts, whatever the language of labels and messages.
+_content_language = contextvars.ContextVar("content_language", default=None)
+
+
+@contextlib.contextmanager
+def content_language(lang):
+    token = _content_language.set(lang)
+    try:
+        yield
+    finally:
+        _content_language.reset(token)
+
+
 def reader_language():
-    return "en" if (get_language() or "fr").startswith("en") else "fr"
+    """The language of the texts the reader gets: the API's `?lang=`, otherwise the page's language."""
+    return _content_language.get() or ("en" if (get_language() or "fr").startswith("en") else "fr")
 
 
 def split_text(text, sub_points):
