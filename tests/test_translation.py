@@ -16,6 +16,7 @@ from outcomes.exchange import ExchangeError, export_meeting, import_meeting, par
 from outcomes.models import Entry, Meeting, Session, Speaker
 from outcomes.translation import TranslationStatus
 from tests.admin_support import form_data
+from tests.test_api_contract import answer_schema, conforms
 from tests.test_exchange import SAMPLE, flush
 from tests.test_pages import html_of, text_of
 
@@ -474,3 +475,20 @@ def test_a_reloaded_item_compares_with_what_it_reloaded(translated):
     entry.kind = Entry.Kind.GOOD_PRACTICE
     entry.save()
     assert Entry.objects.get(pk=entry.pk).translation_status == UNOFFICIAL
+
+
+@pytest.mark.parametrize(
+    "path, url",
+    [
+        ("/api/meetings/{slug}/", "/api/meetings/reunion-thematique-gestion-des-frontieres/?lang=en"),
+        ("/api/sessions/", "/api/sessions/?meeting=reunion-thematique-gestion-des-frontieres&lang=en"),
+        ("/api/entries/", "/api/entries/?lang=en&page_size=100"),
+        ("/api/entries/", "/api/entries/?lang=fr&page_size=100"),
+        ("/api/entries/{reference}/", "/api/entries/GF-016/?lang=en"),
+    ],
+)
+def test_translated_answers_conform_to_the_api_schema(client, db, path, url):
+    call_command("load_fixtures", stdout=io.StringIO())
+    data = api(client, url.removeprefix("/api/"))
+    conforms(data, answer_schema(path))
+    assert "unofficial" in json.dumps(data)
