@@ -2,8 +2,8 @@
 reader gets.
 
 The English of a field is stored beside its French, in `<field>_en` on the same row, with one
-`translation_status` per item (docs/exchange-format.md, "Translations", says why plain fields). French is the
-original; English is shown to readers of `/en/` when the item has it, with the French one click away. Nothing is
+`translation_status` per item (docs/translating.md says why plain fields; docs/exchange-format.md how files carry
+them). French is the original; English is shown to readers of `/en/` when the item has it, with the French one click away. Nothing is
 machine-translated: an item without English shows its French, with a note.
 """
 
