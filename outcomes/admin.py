@@ -184,7 +184,7 @@ class MeetingRowInline(admin.TabularInline):
 
 class SessionInline(MeetingRowInline):
     model = Session
-    fields = ["order", "slug", "title", "parent"]
+    fields = ["order", "slug", "title", "title_en", "translation_status", "parent"]
     session_fields = ["parent"]
     show_change_link = True
 
@@ -198,9 +198,28 @@ class SpeakerInline(MeetingRowInline):
 @admin.register(Meeting)
 class MeetingAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["title", "code", "kind", "status", "start_date"]
-    list_filter = ["kind", "status"]
+    list_display = ["title", "code", "kind", "status", "start_date", "translation_status"]
+    list_filter = ["kind", "status", "translation_status"]
     search_fields = ["title", "code", "summary"]
+    # French and English side by side, one row per translated field.
+    fields = [
+        ("title", "title_en"),
+        "slug",
+        "code",
+        "kind",
+        "status",
+        "co_chairs",
+        ("framework", "framework_en"),
+        "previous_meeting",
+        ("continuity", "continuity_en"),
+        ("participants_count", "countries_count"),
+        ("summary", "summary_en"),
+        ("start_date", "end_date"),
+        "venue",
+        ("source_title", "source_title_en"),
+        ("source_language", "source_url", "source_file"),
+        "translation_status",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["co_chairs", "previous_meeting"]
     inlines = [SessionInline, SpeakerInline]
@@ -222,8 +241,17 @@ class EntryInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(HistoryAdmin):
-    list_display = ["title", "meeting", "order", "parent"]
-    list_filter = ["meeting"]
+    list_display = ["title", "meeting", "order", "parent", "translation_status"]
+    list_filter = ["meeting", "translation_status"]
+    fields = [
+        "meeting",
+        "parent",
+        "order",
+        "slug",
+        ("title", "title_en"),
+        ("introduction", "introduction_en"),
+        "translation_status",
+    ]
     list_select_related = ["meeting", "parent"]
     search_fields = ["title", "meeting__title", "meeting__code"]
     autocomplete_fields = ["meeting", "parent"]
@@ -255,17 +283,27 @@ class AddCountryForm(forms.Form):
 
 @admin.register(Entry)
 class EntryAdmin(HistoryAdmin):
-    list_display = ["reference", "kind", "meeting_code", "session", "status", "country_list", "theme_list"]
+    list_display = [
+        "reference",
+        "kind",
+        "meeting_code",
+        "session",
+        "status",
+        "translation_status",
+        "country_list",
+        "theme_list",
+    ]
     list_filter = [
         "kind",
         "status",
+        "translation_status",
         "meeting",
         ("session", admin.RelatedOnlyFieldListFilter),
         ("country_tags__country", admin.RelatedOnlyFieldListFilter),
         "themes",
     ]
     list_select_related = ["meeting", "session"]
-    search_fields = ["reference", "title", "text"]
+    search_fields = ["reference", "title", "text", "text_en"]
     autocomplete_fields = ["session", "themes", "organisations"]
     readonly_fields = ["reference", "meeting", "created_at", "updated_at"]
     fields = [
@@ -274,9 +312,10 @@ class EntryAdmin(HistoryAdmin):
         "session",
         "kind",
         "order",
-        "title",
-        "text",
-        "sub_points",
+        ("title", "title_en"),
+        ("text", "text_en"),
+        ("sub_points", "sub_points_en"),
+        "translation_status",
         "source_line",
         "status",
         "themes",

@@ -21,11 +21,15 @@ from django.utils.translation import gettext as _
 
 from .listing import heading_of
 from .models import Entry, EntryCountry, Organisation, Theme
+from .translation import TRANSLATED, reader_language
 
 EXPORT_CHUNK = 2000  # entries per query (plus one query per tag kind): a bounded memory, few round trips
 ROW_FIELDS = ["pk", "reference", "kind", "meeting__title", "order", "title", "text", "sub_points", "source_line"]
 ROW_FIELDS += ["updated_at", "session_id", "session__title", "session__parent__title", "session__parent__parent__title"]
 ROW_FIELDS += ["session__parent__parent__parent_id"]
+# The English edition, read for exports in English: the English where an item has it, the French apart.
+ENGLISH_FIELDS = ["title_en", "text_en", "sub_points_en", "translation_status", "meeting__title_en"]
+ENGLISH_FIELDS += ["meeting__translation_status"]
 
 
 @dataclass
@@ -47,6 +51,7 @@ def columns():
         Column("title", _("Titre"), 30, optional=True),
         Column("text", _("Texte"), 80),
         Column("sub_points", _("Sous-points"), 60, optional=True),
+        *(english_columns() if reader_language() == "en" else []),
         Column("implementing", _("Pays qui mettent en œuvre"), 24),
         Column("partner", _("Pays partenaires"), 24),
         Column("mentioned", _("Pays mentionnés"), 24),
@@ -58,11 +63,22 @@ def columns():
     ]
 
 
+def english_columns():
+    return [
+        Column("language", _("Langue du texte"), 8),
+        Column("translation_status", _("Statut de la traduction"), 14),
+        Column("title_fr", _("Titre (original français)"), 30, optional=True),
+        Column("text_fr", _("Texte (original français)"), 80),
+        Column("sub_points_fr", _("Sous-points (original français)"), 60, optional=True),
+    ]
+
+
 def columns_for(entries):
     """The columns of a view: optional ones only when some entry fills them (one query)."""
     present = entries.order_by().aggregate(
         title=Count("pk", filter=~Q(title="")), sub_points=Count("pk", filter=~Q(sub_points=[]))
     )
+    present |= {"title_fr": present["title"], "sub_points_fr": present["sub_points"]}
     return [column for column in columns() if not column.optional or present[column.code]]
 
 
@@ -82,12 +98,14 @@ class Rows:
 
     def __init__(self, entries, entry_url, codes=False):
         self.entries, self.entry_url, self.codes = entries, entry_url, codes
+        self.english = reader_language() == "en"
         self.name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
         self.kind_labels = dict(Entry.Kind.choices)
         self.headings = {}
 
     def __iter__(self):
-        rows = self.entries.values_list(*ROW_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+        fields = [*ROW_FIELDS, *ENGLISH_FIELDS] if self.english else ROW_FIELDS
+        rows = self.entries.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK)
         while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
             yield [self.row(values, tags) for values, tags in self.with_tags(chunk)]
 
@@ -114,9 +132,26 @@ class Rows:
             yield values, tags[values[0]]
 
     def row(self, values, tags):
+        english = dict(zip(ENGLISH_FIELDS, values[len(ROW_FIELDS) :], strict=False))
+        values = values[: len(ROW_FIELDS)]
         pk, reference, kind, meeting, order, title, text, sub_points, source_line, updated_at, *session = values
         join = "; ".join
+        french = {}
+        if english:
+            translated = english["translation_status"] in TRANSLATED
+            french = {
+                "language": "en" if translated else "fr",
+                "translation_status": english["translation_status"],
+                "title_fr": title,
+                "text_fr": text_without_sub_points(text, sub_points),
+                "sub_points_fr": numbered(sub_points),
+            }
+            if translated:
+                title, text, sub_points = english["title_en"], english["text_en"], english["sub_points_en"]
+            if english["meeting__translation_status"] in TRANSLATED:
+                meeting = english["meeting__title_en"]
         return {
+            **french,
             "reference": reference,
             "kind": kind if self.codes else str(self.kind_labels[kind]),
             "meeting": meeting,

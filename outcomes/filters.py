@@ -232,13 +232,14 @@ class EntryFilter(django_filters.FilterSet):
     def session_facet(self, meeting, chosen_ids):
         """The meeting's top-level sessions; a session counts the entries of its sub-headings too."""
         counts = dict(self.filtered_except("session").order_by().values_list("session_id").annotate(n=Count("pk")))
-        sessions = list(meeting.sessions.order_by("order").only("pk", "parent_id", "slug", "title"))
+        shown = ("pk", "parent_id", "slug", "title", "title_en", "translation_status")
+        sessions = list(meeting.sessions.order_by("order").only(*shown))
         totals = {session.pk: counts.get(session.pk, 0) for session in sessions if session.parent_id is None}
         for session in sessions:
             if session.parent_id in totals:
                 totals[session.parent_id] += counts.get(session.pk, 0)
         return [
-            Option(session.slug, session.title, totals[session.pk], session.pk in chosen_ids)
+            Option(session.slug, session.shown.title, totals[session.pk], session.pk in chosen_ids)
             for session in sessions
             if session.parent_id is None and (totals[session.pk] or session.pk in chosen_ids)
         ]
@@ -251,7 +252,9 @@ def by_label(option):
 
 def label(obj):
     """How a facet names a meeting or an organisation (its title, its acronym)."""
-    return getattr(obj, "label", None) or getattr(obj, "title", None) or str(obj)
+    if isinstance(obj, Meeting):
+        return obj.shown.title
+    return getattr(obj, "label", None) or str(obj)
 
 
 def filter_key(filterset):

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from . import api_params
 from .models import Country, Entry, EntryCountry, Meeting, Organisation
+from .translation import TranslationStatus
 
-API_VERSION = "1.1.0"  # semantic: a new field or parameter is a minor version, a removal a major one
+API_VERSION = "1.2.0"  # semantic: a new field or parameter is a minor version, a removal a major one
 SLUG = r"^[-a-zA-Z0-9_]+$"
 COUNTRY_CODE = r"^[A-Za-z]{2}$"
 CONVERTER = re.compile(r"<\w+:(\w+)>")
@@ -41,6 +42,19 @@ def ref(name):
 
 def enum(choices):
     return {"type": "string", "enum": [value for value, _label in choices]}
+
+
+def translated(properties):
+    """`properties` (the texts of a translated item, in the language asked for) with `language`,
+    `translation_status` and both editions, `fr` and `en` (null when the item has no English)."""
+    edition = closed(properties)
+    return {
+        **properties,
+        "language": {"type": "string", "enum": ["fr", "en"]},
+        "translation_status": nullable(enum(TranslationStatus.choices)),
+        "fr": edition,
+        "en": nullable(edition),
+    }
 
 
 def object_schemas():
@@ -72,9 +86,7 @@ def object_schemas():
                     {"id": INTEGER, "slug": STRING, "title": STRING, "path": {"type": "array", "items": STRING}}
                 ),
                 "order": INTEGER,
-                "title": STRING,
-                "text": STRING,
-                "sub_points": {"type": "array", "items": STRING},
+                **translated({"title": STRING, "text": STRING, "sub_points": {"type": "array", "items": STRING}}),
                 "countries": {
                     "type": "array",
                     "items": closed({"code": STRING, "name": STRING, "role": enum(EntryCountry.Role.choices)}),
@@ -94,6 +106,11 @@ def object_schemas():
         "Meeting": closed(
             {
                 **meeting_summary_properties(),
+                **{
+                    name: schema
+                    for name, schema in translated(dict.fromkeys(Meeting.translated_fields, STRING)).items()
+                    if name not in Meeting.translated_fields
+                },
                 "co_chairs": {"type": "array", "items": closed({"code": STRING, "name": STRING})},
                 "framework": STRING,
                 "continuity": STRING,
@@ -168,8 +185,7 @@ def session_properties():
         "slug": STRING,
         "parent": nullable(INTEGER),
         "order": INTEGER,
-        "title": STRING,
-        "introduction": STRING,
+        **translated({"title": STRING, "introduction": STRING}),
     }
 
 

@@ -254,7 +254,7 @@ def test_entry_titles_sit_one_level_below_their_heading(client, document, make_e
     session = Session.objects.get(slug="politique")  # a sub-heading (h3) of "Coopération frontalière" (h2)
     titled = make_entry(session=session, order=9, title="Trois piliers", text="Texte titré.")
     html = html_of(client.get(document["meeting"].get_absolute_url()))
-    assert f'<h4 class="entry-card__title"><a href="{titled.get_absolute_url()}">Trois piliers</a></h4>' in html
+    assert f'<h4 class="entry-card__title" lang="fr"><a href="{titled.get_absolute_url()}">Trois piliers</a></h4>' in html
 
 
 def test_meeting_page_links_the_previous_meeting_only_when_published(client, document, make_meeting):
@@ -315,7 +315,7 @@ def test_entry_page_has_a_stable_reference_and_a_how_to_cite_line(client, docume
     today = date_format(timezone.localdate(), "DATE_FORMAT")
     assert (
         f"« {entry.text} », Politique {entry.reference}. Dans : Document final "
-        f"(Processus de Rabat, s.d.). Texte original en français. Rabat KB, "
+        f"(Processus de Rabat, s.d.). Texte : original en français. Rabat KB, "
         f"http://testserver/entries/{entry.reference}/ (consulté le {today})."
     ) in page
     html = client.get(entry.get_absolute_url()).content.decode()
@@ -498,8 +498,9 @@ def test_english_pages_show_english_interface_country_and_theme_names(client, do
     assert "How to cite" in page and "Implementing or presenting country Spain" in page
     reference = document["policy"].reference
     assert f"“{document['policy'].text}”, Policy {reference}. In: Document final (Rabat Process, n.d.)." in page
-    assert "Original text in French." in page
-    assert "Trois piliers" in page  # the content stays in French
+    assert "Text: French original." in page
+    assert "Trois piliers" in page  # content not yet translated stays in French, with a note
+    assert "Not yet translated into English: the French original is shown." in page
     assert "Page not found" in text_of(client.get("/en/entries/NOPE/"))
 
 

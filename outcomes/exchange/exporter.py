@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from ..models import Entry, EntryCountry, Organisation, Theme
 from .dialect import FORMAT, VERSION, to_yaml
+from .translations import dump_english
 
 
 def export_meeting(meeting):
@@ -37,6 +38,7 @@ def dump_meeting(meeting):
                 "title": session.title,
                 "parent": slugs.get(session.parent_id),
                 "introduction": session.introduction,
+                **_english(session),
                 "entries": [_dump_entry(entry, tags) for entry in entries[session.pk]],
             }
             for session in sessions
@@ -107,6 +109,7 @@ def _dump_meeting_fields(meeting):
             "url": meeting.source_url,
             "file": meeting.source_file,
         },
+        **_english(meeting),
     }
 
 
@@ -119,6 +122,7 @@ def _dump_speaker(speaker, session_slugs):
         "country": speaker.country_id,
         "role": speaker.role,
         "session": session_slugs.get(speaker.session_id),
+        **_english(speaker),
     }
 
 
@@ -132,4 +136,11 @@ def _dump_entry(entry, tags):
         "sub_points": entry.sub_points,
         "source_line": entry.source_line,
         **{relation: tags[relation][entry.pk] for relation in ("countries", "themes", "organisations")},
+        **_english(entry),
     }
+
+
+def _english(item):
+    """The item's `en:` key, when it has English."""
+    block = dump_english(item)
+    return {"en": block} if block else {}

@@ -15,6 +15,7 @@ from django.db.models import F, Max
 from ..models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .fields import at
 from .schema import validate, validate_vocabulary
+from .translations import english_fields, keep_needs_review
 
 _LABELS = {
     Theme: ("theme", "themes"),
@@ -83,6 +84,8 @@ def _upsert(model, existing, lookup, values, changes):
     if existing is None:
         changes["created", model] += 1
         return model.objects.create(**lookup, **values), False
+    if hasattr(model, "translated_fields"):
+        values = keep_needs_review(existing, values)
     changed = {name: value for name, value in values.items() if getattr(existing, name) != value}
     if changed:
         for name, value in changed.items():
@@ -137,6 +140,7 @@ def _write_sessions(meeting, items, changes):
             "title": item["title"],
             "parent_id": sessions[item["parent"]].pk if item["parent"] else None,
             "introduction": item["introduction"],
+            **{name: item[name] for name in english_fields(Session)},
         }
         lookup = {"meeting": meeting, "slug": item["slug"]}
         sessions[item["slug"]], _ = _upsert(Session, existing.get(item["slug"]), lookup, values, changes)
@@ -183,6 +187,7 @@ def _write_entries(meeting, sessions, items, changes):
             "session_id": target.session.pk,
             "order": target.order,
             **{name: item[name] for name in ("kind", "status", "title", "text", "sub_points", "source_line")},
+            **{name: item[name] for name in english_fields(Entry)},
         }
         lookup = {"reference": item["reference"]} if item["reference"] and not target.entry else {}
         entry, changed = _upsert(Entry, target.entry, lookup, values, changes)
@@ -264,7 +269,16 @@ def _write_tags(entry, current, countries, theme_ids, organisation_ids):
     return changed
 
 
-_SPEAKER_FIELDS = ["honorific", "name", "position", "institution", "country_id", "role", "session_id"]
+_SPEAKER_FIELDS = [
+    "honorific",
+    "name",
+    "position",
+    "institution",
+    "country_id",
+    "role",
+    "session_id",
+    *english_fields(Speaker),
+]
 
 
 def _write_speakers(meeting, sessions, items, changes):
