@@ -254,7 +254,9 @@ def test_entry_titles_sit_one_level_below_their_heading(client, document, make_e
     session = Session.objects.get(slug="politique")  # a sub-heading (h3) of "Coopération frontalière" (h2)
     titled = make_entry(session=session, order=9, title="Trois piliers", text="Texte titré.")
     html = html_of(client.get(document["meeting"].get_absolute_url()))
-    assert f'<h4 class="entry-card__title" lang="fr"><a href="{titled.get_absolute_url()}">Trois piliers</a></h4>' in html
+    assert (
+        f'<h4 class="entry-card__title" lang="fr"><a href="{titled.get_absolute_url()}">Trois piliers</a></h4>' in html
+    )
 
 
 def test_meeting_page_links_the_previous_meeting_only_when_published(client, document, make_meeting):
