@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import versions
 from .querysets import ROLE_RANK, CountryRole, EntryCountryQuerySet, EntryQuerySet, MeetingQuerySet, Status
 
 # The PostgreSQL text search configuration made by migration 0002: French stemming, accents folded.
@@ -325,12 +326,13 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = EntryQuerySet.as_manager()
-    # Theme and organisation tags are recorded with the entry; country tags by EntryCountry's own history.
-    history = HistoricalRecords(
+    # A version is the whole entry, its tags included, one per user action (outcomes/versions.py).
+    history = versions.EntryHistory(
         verbose_name=_("version d'entrée"),
         verbose_name_plural=_("journal · entrées"),
         excluded_fields=["search_vector", "updated_at"],
         m2m_fields=["themes", "organisations"],
+        bases=[versions.VersionFields],
     )
 
     class Meta:
@@ -418,8 +420,8 @@ class EntryCountry(models.Model):
 
     Role = CountryRole
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags")
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags", verbose_name=_("entrée"))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags", verbose_name=_("pays"))
     role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.MENTIONED)
 
     objects = EntryCountryQuerySet.as_manager()
@@ -437,6 +439,9 @@ class EntryCountry(models.Model):
 
     def __str__(self):
         return f"{self.country} ({self.get_role_display()})"
+
+
+versions.connect_country_tags(EntryCountry)
 
 
 class Speaker(models.Model):
