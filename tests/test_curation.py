@@ -21,14 +21,17 @@ def changelist_references(response):
     return {entry.reference for entry in response.context["cl"].result_list}
 
 
-def test_entry_list_shows_kind_meeting_session_status_and_tags(curator, make_entry, make_theme):
+def test_entry_list_shows_reference_excerpt_kind_meeting_status_and_tags(curator, make_entry, make_theme):
     theme = make_theme(name_fr="Gestion intégrée des frontières")
-    entry = make_entry(countries=[("SN", EntryCountry.Role.IMPLEMENTING), "ML"], themes=[theme])
+    entry = make_entry(
+        countries=[("SN", EntryCountry.Role.IMPLEMENTING), "ML"], themes=[theme], text="Patrouilles conjointes " * 10
+    )
     page = curator.get(CHANGELIST).content.decode()
-    for text in [entry.reference, "Bonne pratique", entry.meeting.title, entry.session.title, "Publié"]:
+    for text in [entry.reference, "Bonne pratique", entry.meeting.title, "Publié", "ML, SN"]:
         assert text in page
-    assert "ML, SN" in page or "SN, ML" in page
+    assert "Patrouilles conjointes Patrouilles" in page and entry.text not in page  # an excerpt
     assert "Gestion intégrée des frontières" in page
+    assert 'class="field-status">Publié<' in page
 
 
 def test_entry_list_filters_by_kind_status_meeting_session_country_and_theme(curator, make_entry, make_theme):

@@ -1,0 +1,1 @@
+"""Importing a meeting file from the admin (see outcomes.exchange)."""
