@@ -409,8 +409,13 @@ class Entry(models.Model):
 
     @staticmethod
     def next_reference(meeting):
-        """The next free code in the meeting: its code and a number never given before."""
-        taken = Entry.objects.filter(reference__startswith=f"{meeting.code}-").values_list("reference", flat=True)
+        """The next free code in the meeting: its code and a number never given before, even to a deleted entry
+        (its reference may be cited: it answers 410 Gone, see outcomes/withdrawals.py)."""
+        prefix = f"{meeting.code}-"
+        taken = {
+            *Entry.objects.filter(reference__startswith=prefix).values_list("reference", flat=True),
+            *Entry.history.filter(reference__startswith=prefix).values_list("reference", flat=True).distinct(),
+        }
         numbers = [int(ref.rsplit("-", 1)[1]) for ref in taken if ref.rsplit("-", 1)[1].isdigit()]
         return f"{meeting.code}-{max(numbers, default=0) + 1:03d}"
 
