@@ -8,6 +8,7 @@ from .. import versions
 from ..models import Country, Entry, Meeting, Organisation, Session, Speaker, Theme
 from .entries import entry_readonly_fields
 from .history import HistoryAdmin
+from .importing import MeetingImport
 from .ordering import OrderedInlineForm, OrderedInlineFormSet
 
 
@@ -70,7 +71,7 @@ class SpeakerInline(MeetingRowInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(MeetingImport, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "code", "kind", "status", "start_date"]
     list_filter = ["kind", "status"]
