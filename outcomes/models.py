@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -426,7 +426,9 @@ class EntryCountry(models.Model):
     Role = CountryRole
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags", verbose_name=_("entrée"))
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags", verbose_name=_("pays"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="entry_tags", verbose_name=pgettext_lazy("un seul pays", "pays")
+    )
     role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.MENTIONED)
 
     objects = EntryCountryQuerySet.as_manager()

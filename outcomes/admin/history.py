@@ -8,12 +8,27 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """Changes said with labels: a status in words rather than its stored value, "—" for nothing."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        value = super().prepare_delta_change_value(change, value)
+        return "—" if value in (None, "", []) else value
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """History with diffs and revert; reverting writes, so it needs the change permission, not only the view one."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
