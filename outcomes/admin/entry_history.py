@@ -93,7 +93,8 @@ class EntryHistoryViews:
 
     def restored(self, request, entry, restore):
         message = _("Version du %(date)s de l'entrée %(reference)s restaurée.")
-        self.message_user(request, message % {"date": version_date(restore.version), "reference": entry.reference})
+        values = {"date": version_date(restore.version), "reference": entry.reference}
+        self.message_user(request, message % values, messages.SUCCESS)
         if restore.missing:
             warning = _("Supprimés depuis, ces éléments n'ont pas pu être remis : %(tags)s.")
             self.message_user(request, warning % {"tags": ", ".join(restore.missing)}, messages.WARNING)

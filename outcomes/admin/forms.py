@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -36,7 +37,7 @@ class SubPointsField(forms.CharField):
 
 class EntryForm(forms.ModelForm):
     sub_points = SubPointsField(
-        label=_("sous-points"),
+        label=capfirst(_("sous-points")),
         required=False,
         help_text=_(
             "Un sous-point par ligne, dans l'ordre du document, recopié du texte ; la page publique les numérote."
