@@ -86,7 +86,7 @@ class EntryAdmin(EntryActions, EntryHistoryViews, HistoryAdmin):
     @admin.display(description=_("réunion"), ordering="meeting__title")
     def meeting_title(self, entry):
         title = entry.meeting.title
-        return format_html('<span title="{}">{}</span>', title, Truncator(title).chars(40))
+        return format_html('<span title="{}">{}</span>', title, Truncator(title).chars(60))
 
     @admin.display(description=_("pays"))
     def country_list(self, entry):
