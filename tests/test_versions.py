@@ -191,3 +191,22 @@ def test_a_deleted_entry_is_restored_whole_from_its_last_version(curator, tagged
     page = curator.get(restore_url(tagged, before))
     assert curator.post(restore_url(tagged, before), form_data(page, status="version")).status_code == 302
     assert EntryState.of_entry(Entry.objects.get(pk=tagged.pk)) == state
+
+
+def test_the_history_page_takes_the_same_queries_however_many_versions(curator, tagged, make_theme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:outcomes_entry_history", args=[tagged.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert curator.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(5):
+        tagged.themes.add(make_theme())
+        EntryCountry.objects.create(entry=tagged, country_id=["ML", "MA", "GM", "NE", "BF"][n])
+    assert tagged.history.count() >= 12
+    assert count() == few
