@@ -25,7 +25,12 @@ class Withdrawal:
     meeting: Meeting | None  # the meeting, while it is still public
 
     def as_json(self, request):
-        url = self.meeting and request.build_absolute_uri(self.meeting.get_absolute_url())
+        url = request.build_absolute_uri(self.meeting.get_absolute_url()) if self.meeting else None
+        api_url = (
+            request.build_absolute_uri(reverse("api:meeting-detail", args=[self.meeting.slug]))
+            if self.meeting
+            else None
+        )
         return {
             "reference": self.reference,
             "title": self.title,
@@ -33,8 +38,7 @@ class Withdrawal:
             "withdrawn": True,
             "withdrawn_at": self.withdrawn_at,
             "meeting": {"title": self.meeting_title, "url": url},
-            "api_meeting": self.meeting
-            and request.build_absolute_uri(reverse("api:meeting-detail", args=[self.meeting.slug])),
+            "api_meeting": api_url,
         }
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from outcomes.models import Entry, Status
 from tests.admin_support import action_data
+from tests.test_api_contract import answer_schema, conforms
 
 CHANGELIST = "/admin/outcomes/entry/"
 
@@ -42,6 +43,7 @@ def test_an_unpublished_entry_answers_410_with_its_reference_title_date_and_meet
         "url": f"http://testserver{entry.meeting.get_absolute_url()}",
     }
     assert body["withdrawn_at"].startswith(withdrawn_at.date().isoformat())
+    conforms(body, answer_schema("/api/entries/{reference}/", status="410"))
 
 
 def test_a_deleted_entry_answers_410_and_its_reference_is_never_given_again(client, curator, make_entry, make_session):
@@ -79,7 +81,9 @@ def test_an_entry_of_a_withdrawn_meeting_answers_410_without_a_link_to_the_meeti
     assert response.status_code == 410
     page = response.content.decode()
     assert meeting.title in page and meeting.get_absolute_url() not in page
-    assert client.get(api_url(entry)).json()["meeting"] == {"title": meeting.title, "url": None}
+    body = client.get(api_url(entry)).json()
+    assert body["meeting"] == {"title": meeting.title, "url": None}
+    conforms(body, answer_schema("/api/entries/{reference}/", status="410"))
 
 
 def test_a_withdrawn_entry_published_again_is_back(client, curator, make_entry):
