@@ -449,6 +449,7 @@ class EntryCountry(models.Model):
 
 
 versions.connect_country_tags(EntryCountry)
+versions.connect_vocabulary(Theme, Organisation)
 
 
 class Speaker(models.Model):

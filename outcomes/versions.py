@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
@@ -219,3 +219,18 @@ def connect_country_tags(entry_country_model):
     """A change of an entry's country tags is a change of the entry."""
     post_save.connect(_country_tag_saved, sender=entry_country_model, dispatch_uid="entry-country-saved")
     post_delete.connect(_country_tag_deleted, sender=entry_country_model, dispatch_uid="entry-country-deleted")
+
+
+def _vocabulary_deleting(sender, instance, **kwargs):
+    instance._tagged_entry_ids = list(instance.entries.values_list("pk", flat=True))
+
+
+def _vocabulary_deleted(sender, instance, **kwargs):
+    touch(*getattr(instance, "_tagged_entry_ids", ()))
+
+
+def connect_vocabulary(*models):
+    """Deleting a theme or an organisation untags its entries (no signal says so): each gets a version without it."""
+    for model in models:
+        pre_delete.connect(_vocabulary_deleting, sender=model, dispatch_uid=f"{model.__name__}-deleting")
+        post_delete.connect(_vocabulary_deleted, sender=model, dispatch_uid=f"{model.__name__}-deleted")

@@ -210,3 +210,12 @@ def test_the_history_page_takes_the_same_queries_however_many_versions(curator, 
         EntryCountry.objects.create(entry=tagged, country_id=["ML", "MA", "GM", "NE", "BF"][n])
     assert tagged.history.count() >= 12
     assert count() == few
+
+
+def test_deleting_a_theme_or_an_organisation_gives_its_entries_a_version_without_it(tagged):
+    before = tagged.history.count()
+    Theme.objects.get(name_fr="Traite des êtres humains").delete()
+    Organisation.objects.get(slug="oim").delete()
+    assert tagged.history.count() == before + 2
+    assert (latest(tagged).themes.count(), latest(tagged).organisations.count()) == (0, 0)
+    assert_latest_is_live(tagged)
