@@ -43,10 +43,11 @@ class TagNames:
             live = model.objects.in_bulk(ids)
             for pk, obj in live.items():
                 self.names[model, pk] = str(obj)
-            for record in model.history.filter(pk__in=ids - set(live)).order_by("history_date"):
-                self.names[model, record.pk] = str(record.instance)
-                self.gone.add((model, record.pk))
-            self.gone |= {(model, pk) for pk in ids - set(live)}
+            key = model._meta.pk.attname  # on a historical record, `pk` is the record's own id
+            gone = ids - set(live)
+            for record in model.history.filter(**{f"{key}__in": gone}).order_by("history_date"):
+                self.names[model, getattr(record, key)] = str(record.instance)
+            self.gone |= {(model, pk) for pk in gone}
 
     def name(self, model, pk):
         return self.names.get((model, pk), f"#{pk}")

@@ -139,14 +139,17 @@ def test_restoring_a_version_whose_theme_was_deleted_says_so_and_restores_the_re
     version = latest(tagged)
     tagged.themes.set([])
     tagged.country_tags.all().delete()
-    Theme.objects.get(name_fr="Traite des êtres humains").delete()
+    theme = Theme.objects.get(name_fr="Traite des êtres humains")
+    theme.name_fr = "Traite des personnes"  # the name it had last is the one said
+    theme.save()
+    theme.delete()
 
     page = curator.get(restore_url(tagged, version))
     assert page.status_code == 200
-    assert "Thème « Traite des êtres humains »" in page.content.decode()
+    assert "Thème « Traite des personnes »" in page.content.decode()
     response = curator.post(restore_url(tagged, version), form_data(page), follow=True)
     assert response.status_code == 200
-    assert "n&#x27;ont pas pu être remis : Thème « Traite des êtres humains »" in response.content.decode()
+    assert "n&#x27;ont pas pu être remis : Thème « Traite des personnes »" in response.content.decode()
     assert list(tagged.themes.all()) == [kept]
     assert set(tagged.country_tags.values_list("country_id", "role")) == {("SN", "implementing"), ("ES", "partner")}
 
