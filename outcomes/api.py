@@ -29,6 +29,7 @@ from .jsonutil import json_response
 from .listing import PageForm, paginate
 from .models import Country, Entry, Meeting, Organisation, Session, Theme
 from .translation import content_language
+from .withdrawals import find_withdrawal
 
 
 def published_entry_ids():
@@ -247,9 +248,14 @@ class EntryList(ApiView):
 
 
 class EntryDetail(ApiView):
-    def data(self, request, reference):
-        entry = get_object_or_404(Entry.objects.published().for_cards(), reference=reference)
-        return serializers.entry_data(entry, request)
+    def get(self, request, reference):
+        entry = Entry.objects.published().for_cards().filter(reference=reference).first()
+        if entry is not None:
+            return json_response(serializers.entry_data(entry, request))
+        withdrawal = find_withdrawal(reference)
+        if withdrawal is None:
+            raise Http404
+        return json_response({"error": _("Cette entrée a été retirée."), **withdrawal.as_json(request)}, status=410)
 
 
 class CountryList(ApiView):

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import versions
 from .querysets import ROLE_RANK, CountryRole, EntryCountryQuerySet, EntryQuerySet, MeetingQuerySet, Status
 from .translation import TranslatedMixin, split_text, status_field
 
@@ -347,12 +348,13 @@ class Entry(TranslatedMixin, models.Model):
 
     objects = EntryQuerySet.as_manager()
     translated_fields = ("text", "title", "sub_points")  # the main one first: has_english reads it
-    # Theme and organisation tags are recorded with the entry; country tags by EntryCountry's own history.
-    history = HistoricalRecords(
+    # A version is the whole entry, its tags included, one per user action (outcomes/versions.py).
+    history = versions.EntryHistory(
         verbose_name=_("version d'entrée"),
         verbose_name_plural=_("journal · entrées"),
         excluded_fields=["search_vector", "updated_at"],
         m2m_fields=["themes", "organisations"],
+        bases=[versions.VersionFields],
     )
 
     class Meta:
@@ -438,8 +440,13 @@ class Entry(TranslatedMixin, models.Model):
 
     @staticmethod
     def next_reference(meeting):
-        """The next free code in the meeting: its code and a number never given before."""
-        taken = Entry.objects.filter(reference__startswith=f"{meeting.code}-").values_list("reference", flat=True)
+        """The next free code in the meeting: its code and a number never given before, even to a deleted entry
+        (its reference may be cited: it answers 410 Gone, see outcomes/withdrawals.py)."""
+        prefix = f"{meeting.code}-"
+        taken = {
+            *Entry.objects.filter(reference__startswith=prefix).values_list("reference", flat=True),
+            *Entry.history.filter(reference__startswith=prefix).values_list("reference", flat=True).distinct(),
+        }
         numbers = [int(ref.rsplit("-", 1)[1]) for ref in taken if ref.rsplit("-", 1)[1].isdigit()]
         return f"{meeting.code}-{max(numbers, default=0) + 1:03d}"
 
@@ -449,8 +456,10 @@ class EntryCountry(models.Model):
 
     Role = CountryRole
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags")
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags", verbose_name=_("entrée"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="entry_tags", verbose_name=pgettext_lazy("un seul pays", "pays")
+    )
     role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.MENTIONED)
 
     objects = EntryCountryQuerySet.as_manager()
@@ -468,6 +477,10 @@ class EntryCountry(models.Model):
 
     def __str__(self):
         return f"{self.country} ({self.get_role_display()})"
+
+
+versions.connect_country_tags(EntryCountry)
+versions.connect_vocabulary(Theme, Organisation)
 
 
 class Speaker(TranslatedMixin, models.Model):

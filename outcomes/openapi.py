@@ -75,6 +75,19 @@ def object_schemas():
             "required": ["error"],
             "additionalProperties": False,
         },
+        "Withdrawn": closed(
+            {
+                "error": STRING,
+                "reference": STRING,
+                "title": STRING,
+                "kind": STRING,
+                "withdrawn": {"type": "boolean", "const": True},
+                "withdrawn_at": nullable(DATETIME),
+                "meeting": closed({"title": STRING, "url": nullable(URL)}),
+                "api_meeting": nullable(URL),
+            },
+            _("Une entrée publiée puis retirée (410) : sa référence reste citée (outcomes/withdrawals.py)."),
+        ),
         "Entry": closed(
             {
                 "reference": {"type": "string", "pattern": r"^[A-Z0-9]+-\d+$"},
@@ -268,6 +281,8 @@ def operation(name, path_names):
     }
     if path_names:
         responses["404"] = {"description": _("Introuvable."), **error}
+    if name == "entry-detail":
+        responses["410"] = {"description": _("Cette entrée a été retirée."), "content": json_content(ref("Withdrawn"))}
     return {"operationId": name.replace("-", "_"), "parameters": parameters, "responses": responses}
 
 

@@ -7,12 +7,14 @@ from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import citations, openapi, queries
 from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .queries import by_name
+from .withdrawals import find_withdrawal
 
 MEETINGS_PER_PAGE = 20
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
@@ -131,6 +133,15 @@ class EntryDetail(DetailView):
     Staff who may change entries also see a draft (or an entry of a draft meeting), marked as such, so that "view
     on site" in the admin shows what will be published; everyone else gets a 404. Signed-in users' pages are never
     shared by caches (outcomes/caching.py sends them `private, no-cache`)."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            withdrawal = find_withdrawal(kwargs["reference"])
+            if withdrawal is None:
+                raise
+            return TemplateResponse(request, "outcomes/entry_withdrawn.html", {"withdrawal": withdrawal}, status=410)
 
     def get_object(self, queryset=None):
         preview = may_preview(self.request.user, Entry)

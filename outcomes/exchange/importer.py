@@ -12,10 +12,13 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import F, Max
 
+from .. import versions
 from ..models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .fields import at
 from .schema import validate, validate_vocabulary
 from .translations import english_fields, keep_needs_review
+
+IMPORT_REASON = "Import d'un fichier de réunion"  # stored with the versions the import records
 
 _LABELS = {
     Theme: ("theme", "themes"),
@@ -47,20 +50,22 @@ class ImportResult:
         return "; ".join(parts) or "nothing changed"
 
 
-def import_meeting(data, *, dry_run=False, vocabulary=None):
+def import_meeting(data, *, dry_run=False, vocabulary=None, user=None):
     """Check the whole file, then create or update its meeting in one transaction (rolled back in a dry run).
 
-    `vocabulary`: the definitions of the vocabulary files loaded with it, which the file must not contradict."""
+    `vocabulary`: the definitions of the vocabulary files loaded with it, which the file must not contradict.
+    `user`: who imports, recorded in the one version each changed entry gets."""
     plan = validate(data, vocabulary)
     result = ImportResult()
     with transaction.atomic():
-        _write_vocabulary(plan, result.changes)
-        result.meeting = meeting = _write_meeting(plan["meeting"], result.changes)
-        sessions = _write_sessions(meeting, plan["sessions"], result.changes)
-        result.assigned_references = _write_entries(meeting, sessions, plan["sessions"], result.changes)
-        _write_speakers(meeting, sessions, plan["speakers"], result.changes)
-        _, removed = meeting.sessions.exclude(slug__in=list(sessions)).delete()
-        result.changes["removed", Session] += removed.get(Session._meta.label, 0)
+        with versions.change_set(user, IMPORT_REASON):
+            _write_vocabulary(plan, result.changes)
+            result.meeting = meeting = _write_meeting(plan["meeting"], result.changes)
+            sessions = _write_sessions(meeting, plan["sessions"], result.changes)
+            result.assigned_references = _write_entries(meeting, sessions, plan["sessions"], result.changes)
+            _write_speakers(meeting, sessions, plan["speakers"], result.changes)
+            _, removed = meeting.sessions.exclude(slug__in=list(sessions)).delete()
+            result.changes["removed", Session] += removed.get(Session._meta.label, 0)
         if dry_run:
             transaction.set_rollback(True)
     return result
