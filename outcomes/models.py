@@ -477,3 +477,7 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})" if self.changed_at else str(self.version)
+
+
+# Links, follow-up and frameworks live in their own module; imported here so Django finds them with the app's models.
+from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, Framework, FrameworkItem  # noqa: E402, F401
