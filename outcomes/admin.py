@@ -457,3 +457,8 @@ class HistoryLogAdmin(admin.ModelAdmin):
 
 for _model in [Meeting, Session, Entry, EntryCountry, Speaker, Country, Theme, Organisation]:
     admin.site.register(_model.history.model, HistoryLogAdmin)
+
+# Links, follow-up and frameworks: their own module, whose entry inlines join the entry's page.
+from .admin_followup import ENTRY_INLINES  # noqa: E402
+
+EntryAdmin.inlines = [*EntryAdmin.inlines, *ENTRY_INLINES]

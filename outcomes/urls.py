@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import explorer, views
+from . import explorer, views, views_followup
 
 app_name = "outcomes"
 
@@ -15,8 +15,20 @@ urlpatterns = [
     path("entries/<str:reference>/", views.EntryDetail.as_view(), name="entry-detail"),
     path("countries/", views.CountryIndex.as_view(), name="country-list"),
     path("countries/<str:code>/", views.CountryDetail.as_view(), name="country-detail"),
+    path("countries/<str:code>/follow-up/", views_followup.CountryFollowUp.as_view(), name="country-follow-up"),
+    path("countries/<str:code>/matrix.xlsx", views_followup.CountryMatrix.as_view(), name="country-matrix-xlsx"),
+    path(
+        "countries/<str:code>/matrix.csv", views_followup.CountryMatrix.as_view(format="csv"), name="country-matrix-csv"
+    ),
     path("themes/", views.ThemeIndex.as_view(), name="theme-list"),
     path("themes/<slug:slug>/", views.ThemeDetail.as_view(), name="theme-detail"),
+    path("frameworks/", views_followup.FrameworkList.as_view(), name="framework-list"),
+    path("frameworks/<slug:slug>/", views_followup.FrameworkDetail.as_view(), name="framework-detail"),
+    path(
+        "frameworks/<slug:slug>/<str:code>/",
+        views_followup.FrameworkItemDetail.as_view(),
+        name="framework-item-detail",
+    ),
     path("organisations/", views.OrganisationIndex.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", views.OrganisationDetail.as_view(), name="organisation-detail"),
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import followup
 from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status, Theme
 
@@ -284,6 +285,9 @@ class EntryDetail(DetailView):
         return super().get_context_data(
             roles=[group for group in roles if group[2]],
             related=list(related),
+            links=followup.grouped_relations(followup.links_touching([entry.pk]), entry.pk, not entry.is_draft),
+            framework_items=followup.framework_items_of(entry),
+            follow_ups=followup.follow_ups_by_country(entry) if entry.kind == Entry.Kind.RECOMMENDATION else None,
             has_source=source_path(entry.meeting) is not None,
             citation_url=self.request.build_absolute_uri(entry.get_absolute_url()),
             **kwargs,
@@ -416,6 +420,7 @@ class CountryDetail(DetailView):
             ),
             co_chaired=list(country.co_chaired_meetings.filter(status=Status.PUBLISHED)),
             national_organisations=list(country.organisations.all()),
+            progress=followup.country_progress(country),
             **kwargs,
         )
 
@@ -453,6 +458,7 @@ class ThemeDetail(DetailView):
             countries=cached_by_version(
                 f"theme-countries:{theme.pk}", lambda: by_count_then_name(countries, "n_shared")
             ),
+            progress=followup.theme_progress(theme),
             **kwargs,
         )
 
