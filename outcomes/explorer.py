@@ -20,8 +20,10 @@ from .caching import cached_by_version
 from .filters import SORT_CHOICES, EntryFilter, filter_key
 from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, csv_rows_in_chunks, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
+from .models_followup import Progress
 
-FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"]
+FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "framework"]
+FILTER_PARAMS += ["follow_up", "sort"]
 EXPORT_CHUNK = 2000  # entries per query (plus one query per tag kind): a bounded memory, few round trips
 
 
@@ -111,6 +113,7 @@ class EntryList(TemplateView):
         labels = {name: {option.value: option.label for option in options} for name, options in facets.items()}
         labels["kind"] = dict(Entry.Kind.choices)
         labels["role"] = dict(EntryCountry.Role.choices)
+        labels["follow_up"] = dict(Progress.choices)
         chips = []
         for name in FILTER_PARAMS:
             if name == "sort":

@@ -42,9 +42,7 @@ class Framework(LocalisedNameMixin, models.Model):
 class FrameworkItem(LocalisedNameMixin, models.Model):
     """A domain, pillar or objective of a framework, which entries are tagged with."""
 
-    framework = models.ForeignKey(
-        Framework, on_delete=models.CASCADE, related_name="items", verbose_name=_("cadre")
-    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items", verbose_name=_("cadre"))
     code = models.CharField(_("code"), max_length=12, help_text=_("Numéro dans le cadre (par ex. 4 ou 11)."))
     order = models.PositiveIntegerField(_("ordre"), default=0)
     name_fr = models.CharField(_("nom (français)"), max_length=300)
@@ -143,7 +141,9 @@ class EntryLink(models.Model):
     from_entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="links_out", verbose_name=_("de l'entrée")
     )
-    to_entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="links_in", verbose_name=_("vers l'entrée"))
+    to_entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="links_in", verbose_name=_("vers l'entrée")
+    )
     kind = models.CharField(_("type de lien"), max_length=20, choices=Kind)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
@@ -196,8 +196,10 @@ class EntryLink(models.Model):
             if allowed is not None and entry.kind not in allowed:
                 raise ValidationError(
                     {
-                        end: _("Un lien « %(kind)s » ne peut pas %(end)s une entrée de type « %(entry_kind)s » ; "
-                        "types admis : %(allowed)s.")
+                        end: _(
+                            "Un lien « %(kind)s » ne peut pas %(end)s une entrée de type « %(entry_kind)s » ; "
+                            "types admis : %(allowed)s."
+                        )
                         % {
                             "kind": self.get_kind_display(),
                             "end": _("partir d'") if end == "from_entry" else _("aboutir à"),
@@ -338,7 +340,9 @@ class FollowUp(models.Model):
                 "Seule une recommandation a un suivi ; %(reference)s est de type « %(kind)s »."
             ) % {"reference": self.recommendation.reference, "kind": self.recommendation.get_kind_display()}
         if not self.source_entry_id and not self.source_url:
-            errors["source_url"] = _("Indiquez la source : une entrée d'une réunion ultérieure ou l'adresse d'un document.")
+            errors["source_url"] = _(
+                "Indiquez la source : une entrée d'une réunion ultérieure ou l'adresse d'un document."
+            )
         if self.source_entry_id and self.recommendation_id and "recommendation" not in errors:
             later = meeting_is_earlier(self.recommendation.meeting, self.source_entry.meeting)
             if later is not True:

@@ -28,9 +28,7 @@ def country_or_404(code):
 class MatrixForm(forms.Form):
     """The optional filters of a country's follow-up page and matrix (`?theme=…&kind=…&framework=…`)."""
 
-    theme = forms.ModelMultipleChoiceField(
-        Theme.objects.all(), to_field_name="slug", required=False, label=_("Thème")
-    )
+    theme = forms.ModelMultipleChoiceField(Theme.objects.all(), to_field_name="slug", required=False, label=_("Thème"))
     kind = forms.MultipleChoiceField(choices=Entry.Kind.choices, required=False, label=_("Type"))
     framework = forms.ModelMultipleChoiceField(
         Framework.objects.all(), to_field_name="slug", required=False, label=_("Cadre")
