@@ -27,7 +27,9 @@ class Result:
         self.vocabulary = {}  # load_fixtures gathers the vocabulary each file defines; this one defines none
 
     def summary(self):
-        return f"{self.created} created, {self.updated} updated (frameworks and their items)"
+        if not self.created and not self.updated:
+            return "nothing changed"
+        return f"created {self.created}, updated {self.updated} frameworks and framework items"
 
 
 def import_frameworks(data, *, dry_run=False):

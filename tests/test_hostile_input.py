@@ -21,6 +21,7 @@ import outcomes
 
 ALLOWED = {200, 301, 302, 400, 404, 405}
 DATA_TYPES = {"application/json", "text/csv", "text/plain", "text/javascript"}
+DATA_TYPES |= {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # a country's matrix
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE_BREAKOUT = "\"'><img src=x onerror=alert(1)>"
 

@@ -514,12 +514,14 @@ PAGES = {
     "home": (lambda d: "/", 7),  # the latest meetings, then their counts
     "meetings": (lambda d: reverse("outcomes:meeting-list"), 5),  # total, page, co-chairs, counts of the page
     "meeting": (lambda d: d["meeting"].get_absolute_url(), 10),
-    "entry": (lambda d: d["practice"].get_absolute_url(), 7),  # +1: related entries ranked on the tag tables
+    # +1: related entries ranked on the tag tables; +2: links both ways, framework items
+    "entry": (lambda d: d["practice"].get_absolute_url(), 9),
     "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 3),
     "countries": (lambda d: reverse("outcomes:country-list"), 2),
-    "country": (lambda d: "/countries/SN/", 11),  # +2: counts by kind and the ids of the first cards of each
+    # +2: counts by kind and the ids of the first cards of each; +2: follow-up counts by status and without any
+    "country": (lambda d: "/countries/SN/", 13),
     "themes": (lambda d: reverse("outcomes:theme-list"), 2),
-    "theme": (lambda d: d["themes"][0].get_absolute_url(), 9),
+    "theme": (lambda d: d["themes"][0].get_absolute_url(), 11),  # +2: follow-up counts by status and without any
     "organisations": (lambda d: reverse("outcomes:organisation-list"), 2),
     "organisation": (lambda d: d["frontex"].get_absolute_url(), 8),
 }
