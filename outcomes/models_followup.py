@@ -154,7 +154,13 @@ class EntryLink(models.Model):
         verbose_name = _("lien entre entrées")
         verbose_name_plural = _("liens entre entrées")
         constraints = [
-            models.UniqueConstraint(fields=["from_entry", "to_entry", "kind"], name="entry_link_unique"),
+            models.UniqueConstraint(
+                fields=["from_entry", "to_entry", "kind"],
+                name="entry_link_unique",
+                violation_error_message=_(
+                    "Ce lien existe déjà : même entrée de départ, même entrée d'arrivée, même type."
+                ),
+            ),
             models.CheckConstraint(condition=~Q(from_entry=F("to_entry")), name="entry_link_not_to_itself"),
             models.CheckConstraint(condition=Q(kind__in=LinkKind.values), name="entry_link_kind_known"),
         ]
@@ -178,36 +184,31 @@ class EntryLink(models.Model):
         if source.pk == target.pk:
             raise ValidationError({"to_entry": _("Une entrée ne peut pas être liée à elle-même.")})
         self.check_kinds(source, target)
-        same = EntryLink.objects.exclude(pk=self.pk)
-        duplicate = Q(from_entry=source, to_entry=target, kind=self.kind)
-        if self.kind == self.Kind.SEE_ALSO:  # "see also" reads the same both ways
-            duplicate |= Q(from_entry=target, to_entry=source, kind=self.kind)
-        if same.filter(duplicate).exists():
+        # The same link in the same direction is refused by the unique constraint; "see also" reads both ways.
+        reverse = Q(from_entry=target, to_entry=source, kind=self.kind)
+        if self.kind == self.Kind.SEE_ALSO and EntryLink.objects.exclude(pk=self.pk).filter(reverse).exists():
             raise ValidationError(
                 _("Ce lien existe déjà : %(source)s %(kind)s %(target)s.")
-                % {"source": source.reference, "kind": self.get_kind_display(), "target": target.reference}
+                % {"source": target.reference, "kind": self.get_kind_display(), "target": source.reference}
             )
         if self.kind == self.Kind.FOLLOWS_UP:
             self.check_follow_up(source, target)
 
     def check_kinds(self, source, target):
         sources, targets = self.ALLOWED[self.kind]
-        for end, entry, allowed in [("from_entry", source, sources), ("to_entry", target, targets)]:
-            if allowed is not None and entry.kind not in allowed:
-                raise ValidationError(
-                    {
-                        end: _(
-                            "Un lien « %(kind)s » ne peut pas %(end)s une entrée de type « %(entry_kind)s » ; "
-                            "types admis : %(allowed)s."
-                        )
-                        % {
-                            "kind": self.get_kind_display(),
-                            "end": _("partir d'") if end == "from_entry" else _("aboutir à"),
-                            "entry_kind": entry.get_kind_display(),
-                            "allowed": ", ".join(str(Entry.Kind(kind).label) for kind in sorted(allowed)),
-                        }
-                    }
-                )
+        values = {"kind": self.get_kind_display()}
+        if sources is not None and source.kind not in sources:
+            message = _(
+                "Un lien « %(kind)s » ne peut pas partir d'une entrée de type « %(entry_kind)s » ; "
+                "types admis : %(allowed)s."
+            )
+            raise ValidationError({"from_entry": message % {**values, **kinds_of(source, sources)}})
+        if targets is not None and target.kind not in targets:
+            message = _(
+                "Un lien « %(kind)s » ne peut pas aboutir à une entrée de type « %(entry_kind)s » ; "
+                "types admis : %(allowed)s."
+            )
+            raise ValidationError({"to_entry": message % {**values, **kinds_of(target, targets)}})
 
     def check_follow_up(self, source, target):
         """A follow-up comes from a later meeting than what it follows up, and never closes a cycle."""
@@ -239,6 +240,13 @@ class EntryLink(models.Model):
                     % {"target": target.reference, "source": source.reference}
                 }
             )
+
+
+def kinds_of(entry, allowed):
+    return {
+        "entry_kind": entry.get_kind_display(),
+        "allowed": ", ".join(str(Entry.Kind(kind).label) for kind in sorted(allowed)),
+    }
 
 
 def follows_up_path(start, goal):

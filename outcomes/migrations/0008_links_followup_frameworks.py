@@ -221,7 +221,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'liens entre entrées',
                 'ordering': ['from_entry', 'kind', 'to_entry'],
                 'indexes': [models.Index(fields=['to_entry', 'kind'], name='outcomes_en_to_entr_8135d8_idx')],
-                'constraints': [models.UniqueConstraint(fields=('from_entry', 'to_entry', 'kind'), name='entry_link_unique'), models.CheckConstraint(condition=models.Q(('from_entry', models.F('to_entry')), _negated=True), name='entry_link_not_to_itself'), models.CheckConstraint(condition=models.Q(('kind__in', ['addresses', 'implements', 'follows_up', 'see_also'])), name='entry_link_kind_known')],
+                'constraints': [models.UniqueConstraint(fields=('from_entry', 'to_entry', 'kind'), name='entry_link_unique', violation_error_message="Ce lien existe déjà : même entrée de départ, même entrée d'arrivée, même type."), models.CheckConstraint(condition=models.Q(('from_entry', models.F('to_entry')), _negated=True), name='entry_link_not_to_itself'), models.CheckConstraint(condition=models.Q(('kind__in', ['addresses', 'implements', 'follows_up', 'see_also'])), name='entry_link_kind_known')],
             },
         ),
         migrations.CreateModel(
