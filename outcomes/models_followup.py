@@ -303,7 +303,6 @@ class FollowUp(models.Model):
         Entry,
         on_delete=models.PROTECT,
         related_name="follow_ups",
-        limit_choices_to={"kind": Entry.Kind.RECOMMENDATION},
         verbose_name=_("recommandation"),
     )
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("pays"))

@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('country', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outcomes.country', verbose_name='pays')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recommendation', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'kind': 'recommendation'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outcomes.entry', verbose_name='recommandation')),
+                ('recommendation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outcomes.entry', verbose_name='recommandation')),
                 ('source_entry', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outcomes.entry', verbose_name="source : entrée d'une réunion ultérieure")),
             ],
             options={
@@ -237,7 +237,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
                 ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='outcomes.country', verbose_name='pays')),
-                ('recommendation', models.ForeignKey(limit_choices_to={'kind': 'recommendation'}, on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='outcomes.entry', verbose_name='recommandation')),
+                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='outcomes.entry', verbose_name='recommandation')),
                 ('source_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidenced_follow_ups', to='outcomes.entry', verbose_name="source : entrée d'une réunion ultérieure")),
             ],
             options={
