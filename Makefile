@@ -47,7 +47,7 @@ test: install-dev browser
 	DATABASE_URL= $(PYTHON) -m pytest $(PYTEST_ARGS) || status=1; \
 	exit $$status
 
-# The load test of bench/README: gunicorn (debug off, PostgreSQL) on 127.0.0.1 under wrk for 30 s.
+# The load test of docs/testing.md: gunicorn (debug off, PostgreSQL) on 127.0.0.1 under wrk for 30 s.
 load: install
 	@command -v wrk >/dev/null 2>&1 || { $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk; }
 	bench/load.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How fast Rabat KB answers with 1,000 and with 100,000 entries (issue 7). See README.md, "Scale and speed".
+"""How fast Rabat KB answers with 1,000 and with 100,000 entries (issue 7). See docs/performance.md.
 
 For each size it fills the benchmark database (migrate, load_fixtures if the project has it, generate_synthetic up
 to the size), starts the production server (gunicorn, 2 workers, debug off), warms it up, then times every URL of

@@ -6,13 +6,10 @@ all as JSON. No answer quotes markup: `<`, `>` and `&` are written as `\u003c`, 
 JSON data), so a value read from the URL and echoed in an error never reads as HTML, whatever the client does.
 """
 
-import json
-
 from django.core.paginator import InvalidPage, Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import slug_re
 from django.db.models import Count, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -20,66 +17,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from .exchange import dump_organisation, dump_theme
+from . import serializers
 from .filters import EntryFilter, filter_key
-from .listing import PageForm, paginate, with_tags
+from .jsonutil import json_response
+from .listing import PageForm, paginate
 from .models import Country, Entry, Meeting, Organisation, Session, Theme
-
-MARKUP_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def without_markup(json_text):
-    """JSON text with `<`, `>` and `&` escaped; they only occur inside strings, where the escape means the same."""
-    return json_text.translate(MARKUP_ESCAPES)
-
-
-class SafeJSONEncoder(DjangoJSONEncoder):
-    """Django's encoder, writing no raw `<`, `>` or `&` (see the module docstring)."""
-
-    def encode(self, o):
-        return without_markup(super().encode(o))
-
-
-def dumps(data):
-    """`data` as UTF-8 JSON text without raw markup characters, as every JSON answer of the project writes it."""
-    return json.dumps(data, cls=SafeJSONEncoder, ensure_ascii=False)
-
-
-def json_response(data, status=200):
-    return JsonResponse(data, status=status, encoder=SafeJSONEncoder, json_dumps_params={"ensure_ascii": False})
-
-
-def entry_data(entry, request):
-    """An entry as the API and the JSON export give it (its relations must be loaded, see listing.with_tags)."""
-    return {
-        "reference": entry.reference,
-        "url": request.build_absolute_uri(entry.get_absolute_url()),
-        "api_url": request.build_absolute_uri(reverse("api:entry-detail", args=[entry.reference])),
-        "kind": entry.kind,
-        "kind_label": str(entry.get_kind_display()),
-        "meeting": {"slug": entry.meeting.slug, "code": entry.meeting.code, "title": entry.meeting.title},
-        "session": {
-            "id": entry.session_id,
-            "slug": entry.session.slug,
-            "title": entry.session.title,
-            "path": entry.heading_path,
-        },
-        "order": entry.order,
-        "title": entry.title,
-        "text": entry.text,
-        "sub_points": entry.sub_points,
-        "countries": [
-            {"code": tag.country_id, "name": tag.country.name, "role": tag.role} for tag in entry.country_tags.all()
-        ],
-        "themes": [{"slug": theme.slug, "name": theme.name} for theme in entry.themes.all()],
-        "organisations": [
-            {"slug": organisation.slug, "acronym": organisation.acronym, "name": organisation.name}
-            for organisation in entry.organisations.all()
-        ],
-        "source_line": entry.source_line,
-        "created_at": entry.created_at.isoformat(),
-        "updated_at": entry.updated_at.isoformat(),
-    }
 
 
 def published_entry_ids():
@@ -162,66 +104,26 @@ class ApiRoot(ApiView):
 
 
 class MeetingList(ApiView):
-    def data(self, request):
-        meetings = Meeting.objects.published().annotate(
-            entries_count=Count("entries", filter=Q(entries__status="published"))
+    def meetings(self):
+        return Meeting.objects.published().annotate(
+            entries_count=Count("entries", filter=Entry.objects.published_condition("entries"))
         )
-        return self.paginated(meetings.order_by("-start_date", "title", "pk"), self.meeting_summary)
 
-    def meeting_summary(self, meeting):
-        return {
-            "slug": meeting.slug,
-            "code": meeting.code,
-            "title": meeting.title,
-            "kind": meeting.kind,
-            "start_date": meeting.start_date.isoformat() if meeting.start_date else None,
-            "end_date": meeting.end_date.isoformat() if meeting.end_date else None,
-            "venue": meeting.venue,
-            "entries_count": meeting.entries_count,
-            "url": self.request.build_absolute_uri(meeting.get_absolute_url()),
-            "api_url": self.absolute("api:meeting-detail", meeting.slug),
-        }
+    def data(self, request):
+        return self.paginated(
+            self.meetings().newest_first(), lambda meeting: serializers.meeting_summary(meeting, request)
+        )
 
 
 class MeetingDetail(MeetingList):
     def data(self, request, slug):
-        meetings = Meeting.objects.published().annotate(
-            entries_count=Count("entries", filter=Q(entries__status="published"))
-        )
-        meeting = get_object_or_404(meetings.prefetch_related("co_chairs", "sessions"), slug=slug)
-        return {
-            **self.meeting_summary(meeting),
-            "co_chairs": [{"code": country.code, "name": country.name} for country in meeting.co_chairs.all()],
-            "framework": meeting.framework,
-            "continuity": meeting.continuity,
-            "participants_count": meeting.participants_count,
-            "countries_count": meeting.countries_count,
-            "summary": meeting.summary,
-            "source": {
-                "title": meeting.source_title,
-                "language": meeting.source_language,
-                "url": meeting.source_url,
-                "file": meeting.source_file,
-            },
-            "sessions": [session_data(session) for session in meeting.sessions.all()],
-            "entries_url": self.request.build_absolute_uri(reverse("api:entry-list") + f"?meeting={meeting.slug}"),
-        }
-
-
-def session_data(session):
-    return {
-        "id": session.pk,
-        "slug": session.slug,
-        "parent": session.parent_id,
-        "order": session.order,
-        "title": session.title,
-        "introduction": session.introduction,
-    }
+        meeting = get_object_or_404(self.meetings().prefetch_related("co_chairs", "sessions"), slug=slug)
+        return serializers.meeting_data(meeting, request)
 
 
 class SessionList(ApiView):
     def sessions(self):
-        return Session.objects.filter(meeting__status="published").select_related("meeting")
+        return Session.objects.filter(Meeting.objects.published_condition("meeting")).select_related("meeting")
 
     def data(self, request):
         sessions = self.sessions()
@@ -231,22 +133,14 @@ class SessionList(ApiView):
             if not slug_re.search(meeting) or not Meeting.objects.published().filter(slug=meeting).exists():
                 raise JsonError(400, _("Réunion inconnue."), {"meeting": [{"message": meeting, "code": "invalid"}]})
             sessions = sessions.filter(meeting__slug=meeting)
-        return self.paginated(sessions.order_by("meeting__slug", "order"), self.session_data)
-
-    def session_data(self, session):
-        return {
-            **session_data(session),
-            "meeting": session.meeting.slug,
-            "api_url": self.absolute("api:session-detail", session.pk),
-            "entries_url": self.request.build_absolute_uri(
-                reverse("api:entry-list") + f"?meeting={session.meeting.slug}&session={session.pk}"
-            ),
-        }
+        return self.paginated(
+            sessions.order_by("meeting__slug", "order"), lambda session: serializers.session_summary(session, request)
+        )
 
 
 class SessionDetail(SessionList):
     def data(self, request, pk):
-        return self.session_data(get_object_or_404(self.sessions(), pk=pk))
+        return serializers.session_summary(get_object_or_404(self.sessions(), pk=pk), request)
 
 
 class EntryList(ApiView):
@@ -267,12 +161,13 @@ class EntryList(ApiView):
             )
         except InvalidPage as error:
             raise JsonError(400, str(error), {"page": [{"message": str(error), "code": "invalid"}]}) from error
-        return self.page_data(page, [entry_data(entry, request) for entry in page.object_list])
+        return self.page_data(page, [serializers.entry_data(entry, request) for entry in page.object_list])
 
 
 class EntryDetail(ApiView):
     def data(self, request, reference):
-        return entry_data(get_object_or_404(with_tags(Entry.objects.published()), reference=reference), request)
+        entry = get_object_or_404(Entry.objects.published().for_cards(), reference=reference)
+        return serializers.entry_data(entry, request)
 
 
 class CountryList(ApiView):
@@ -285,23 +180,12 @@ class CountryList(ApiView):
         countries = self.countries().order_by("code")
         if request.GET.get("with_entries") in {"1", "true"}:
             countries = countries.filter(entries_count__gt=0)
-        return self.paginated(countries, self.country_data)
-
-    def country_data(self, country):
-        return {
-            "code": country.code,
-            "name_fr": country.name_fr,
-            "name_en": country.name_en,
-            "entries_count": country.entries_count,
-            "url": self.request.build_absolute_uri(country.get_absolute_url()),
-            "api_url": self.absolute("api:country-detail", country.code),
-            "entries_url": self.request.build_absolute_uri(reverse("api:entry-list") + f"?country={country.code}"),
-        }
+        return self.paginated(countries, lambda country: serializers.country_data(country, request))
 
 
 class CountryDetail(CountryList):
     def data(self, request, code):
-        return self.country_data(get_object_or_404(self.countries(), code=code.upper()))
+        return serializers.country_data(get_object_or_404(self.countries(), code=code.upper()), request)
 
 
 class ThemeList(ApiView):
@@ -309,21 +193,12 @@ class ThemeList(ApiView):
         return Theme.objects.annotate(entries_count=Count("entries", filter=Q(entries__in=published_entry_ids())))
 
     def data(self, request):
-        return self.paginated(self.themes().order_by("slug"), self.theme_data)
-
-    def theme_data(self, theme):
-        return {
-            **dump_theme(theme),
-            "entries_count": theme.entries_count,
-            "url": self.request.build_absolute_uri(theme.get_absolute_url()),
-            "api_url": self.absolute("api:theme-detail", theme.slug),
-            "entries_url": self.request.build_absolute_uri(reverse("api:entry-list") + f"?theme={theme.slug}"),
-        }
+        return self.paginated(self.themes().order_by("slug"), lambda theme: serializers.theme_data(theme, request))
 
 
 class ThemeDetail(ThemeList):
     def data(self, request, slug):
-        return self.theme_data(get_object_or_404(self.themes(), slug=slug))
+        return serializers.theme_data(get_object_or_404(self.themes(), slug=slug), request)
 
 
 class OrganisationList(ApiView):
@@ -333,23 +208,15 @@ class OrganisationList(ApiView):
         )
 
     def data(self, request):
-        return self.paginated(self.organisations().order_by("slug"), self.organisation_data)
-
-    def organisation_data(self, organisation):
-        return {
-            **dump_organisation(organisation),
-            "entries_count": organisation.entries_count,
-            "url": self.request.build_absolute_uri(organisation.get_absolute_url()),
-            "api_url": self.absolute("api:organisation-detail", organisation.slug),
-            "entries_url": self.request.build_absolute_uri(
-                reverse("api:entry-list") + f"?organisation={organisation.slug}"
-            ),
-        }
+        return self.paginated(
+            self.organisations().order_by("slug"),
+            lambda organisation: serializers.organisation_data(organisation, request),
+        )
 
 
 class OrganisationDetail(OrganisationList):
     def data(self, request, slug):
-        return self.organisation_data(get_object_or_404(self.organisations(), slug=slug))
+        return serializers.organisation_data(get_object_or_404(self.organisations(), slug=slug), request)
 
 
 class NotFound(ApiView):

@@ -35,7 +35,7 @@ def content_version():
     if memo is not None and "version" in memo:
         return memo["version"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version, token FROM outcomes_contentversion WHERE id = 1")
+        cursor.execute(f"SELECT version, token FROM {connection.ops.quote_name(version_table())} WHERE id = 1")
         row = cursor.fetchone()
     version = f"{row[0]}.{row[1]}" if row else "0.0"
     if memo is not None:
@@ -108,10 +108,10 @@ class PublicPageCacheMiddleware:
 _POSTGRESQL_FUNCTION = """
 CREATE OR REPLACE FUNCTION outcomes_bump_content_version() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO outcomes_contentversion (id, version, token, changed_at)
+  INSERT INTO {version_table} (id, version, token, changed_at)
   VALUES (1, 1, (random() * 1e15)::bigint, statement_timestamp())
   ON CONFLICT (id) DO UPDATE SET
-    version = outcomes_contentversion.version + 1, token = excluded.token, changed_at = excluded.changed_at;
+    version = {version_table}.version + 1, token = excluded.token, changed_at = excluded.changed_at;
   RETURN NULL;
 END $$ LANGUAGE plpgsql
 """
@@ -121,16 +121,20 @@ FOR EACH STATEMENT EXECUTE FUNCTION outcomes_bump_content_version()
 """
 _SQLITE_TRIGGER = """
 CREATE TRIGGER "outcomes_content_version_{name}_{event}" AFTER {event} ON {table} BEGIN
-  INSERT INTO outcomes_contentversion (id, version, token, changed_at) VALUES (1, 1, random(), CURRENT_TIMESTAMP)
+  INSERT INTO {version_table} (id, version, token, changed_at) VALUES (1, 1, random(), CURRENT_TIMESTAMP)
   ON CONFLICT (id) DO UPDATE SET version = version + 1, token = excluded.token, changed_at = excluded.changed_at;
 END
 """
 
 
+def version_table():
+    return apps.get_model("outcomes", "ContentVersion")._meta.db_table
+
+
 def content_tables():
     """Every table of the app (many-to-many ones included) but the version's own."""
     models = apps.get_app_config("outcomes").get_models(include_auto_created=True)
-    return sorted(model._meta.db_table for model in models if model._meta.db_table != "outcomes_contentversion")
+    return sorted(model._meta.db_table for model in models if model._meta.db_table != version_table())
 
 
 def install_version_triggers(using="default", **kwargs):
@@ -139,11 +143,11 @@ def install_version_triggers(using="default", **kwargs):
 
     conn = connections[using]
     existing = set(conn.introspection.table_names())
-    if "outcomes_contentversion" not in existing:
+    if version_table() not in existing:
         return
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute(_POSTGRESQL_FUNCTION)
+            cursor.execute(_POSTGRESQL_FUNCTION.format(version_table=conn.ops.quote_name(version_table())))
         for table in content_tables():
             if table not in existing:
                 continue
@@ -152,4 +156,10 @@ def install_version_triggers(using="default", **kwargs):
             elif conn.vendor == "sqlite":
                 for event in ("INSERT", "UPDATE", "DELETE"):
                     cursor.execute(f'DROP TRIGGER IF EXISTS "outcomes_content_version_{table}_{event}"')
-                    cursor.execute(_SQLITE_TRIGGER.format(name=table, event=event, table=conn.ops.quote_name(table)))
+                    trigger = _SQLITE_TRIGGER.format(
+                        name=table,
+                        event=event,
+                        table=conn.ops.quote_name(table),
+                        version_table=conn.ops.quote_name(version_table()),
+                    )
+                    cursor.execute(trigger)

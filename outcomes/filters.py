@@ -11,7 +11,7 @@ import unicodedata
 import django_filters
 import django_filters.fields
 from django import forms
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
@@ -20,21 +20,13 @@ from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session
 from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
-# counted in one line ("and N other options"). At 100,000 entries a search matched 40 meetings and 40 countries:
-# 130 options with counts to render on every request, more than the entries themselves.
+# counted in one line ("and N other options"). On a large corpus a search matches dozens of meetings and countries:
+# uncapped, rendering their options costs more than rendering the entries themselves.
 FACET_LIMIT = 15
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
 SORT_CHOICES = [
     (SORT_NEWEST, _("Ajoutées récemment")),
     (SORT_RELEVANCE, _("Pertinence (avec une recherche)")),
-]
-DOCUMENT_ORDER = [
-    F("meeting__start_date").desc(nulls_last=True),
-    "meeting__title",
-    "meeting_id",
-    "session__order",
-    "order",
-    "pk",
 ]
 
 
@@ -64,7 +56,7 @@ class EntryFilterForm(forms.Form):
 
     def session_ids(self, value, meeting):
         """The ids of the chosen session and its sub-headings; a slug or an id, within the meeting if given."""
-        sessions = Session.objects.filter(meeting__status="published")
+        sessions = Session.objects.filter(Meeting.objects.published_condition("meeting"))
         if meeting is not None:
             sessions = sessions.filter(meeting=meeting)
         sessions = (
@@ -182,8 +174,8 @@ class EntryFilter(django_filters.FilterSet):
         if self.sort_order == SORT_NEWEST:
             return queryset.order_by("-created_at", "-pk")
         if self.sort_order == SORT_RELEVANCE and search.uses_postgresql():
-            return search.with_rank(queryset, self.query).order_by("-rank", *DOCUMENT_ORDER)
-        return queryset.order_by(*DOCUMENT_ORDER)
+            return search.with_rank(queryset, self.query).order_by("-rank", *Entry.objects.document_order())
+        return queryset.in_document_order()
 
     # --- facets ----------------------------------------------------------------------------------------------
 
@@ -329,7 +321,7 @@ class Option:
 
     def __init__(self, value, label, count, selected):
         # A plain string, not a lazy translation: facets are cached per language, and unpickling a lazy string
-        # rebuilds its proxy class (~0.7 ms each, a dozen per request).
+        # rebuilds its proxy class, a dozen times per request.
         self.value, self.label, self.count, self.selected = value, str(label), count, selected
 
     def __repr__(self):

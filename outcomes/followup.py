@@ -7,10 +7,10 @@
 - `progress_counts(...)`: how many recommendations stand at each status.
 """
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Entry, EntryCountry, Status, Theme
+from .models import Entry, EntryCountry, Theme
 from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, FrameworkItem, Progress
 
 # How a link reads from either end, in the order pages list them.
@@ -25,10 +25,6 @@ RELATIONS = [
 ]
 NO_FOLLOW_UP = "none"
 NO_FOLLOW_UP_LABEL = _("Aucun suivi enregistré")
-
-
-def is_public(entry):
-    return entry.status == Status.PUBLISHED and entry.meeting.status == Status.PUBLISHED
 
 
 def links_touching(entry_ids):
@@ -48,7 +44,7 @@ def relations(links, entry_id, public_only=True):
         if link.to_entry_id == entry_id:
             found.append((link.inverse_code, link.from_entry))
     labels, order = dict(RELATIONS), {code: position for position, (code, _label) in enumerate(RELATIONS)}
-    found = [(code, other) for code, other in found if not public_only or is_public(other)]
+    found = [(code, other) for code, other in found if not public_only or other.is_published]
     found.sort(key=lambda pair: (order[pair[0]], pair[1].reference))
     return [(code, labels[code], other) for code, other in found]
 
@@ -103,7 +99,7 @@ def recommendations_for(country, themes=(), kinds=(), frameworks=()):
             Prefetch("themes", queryset=Theme.objects.order_by("name_fr")),
             Prefetch("framework_items", queryset=FrameworkItem.objects.select_related("framework")),
         )
-        .order_by(F("meeting__start_date").desc(nulls_last=True), "meeting__title", "session__order", "order")
+        .in_document_order()
     )
     current = FollowUp.objects.published().current().filter(country=country, recommendation__in=entries)
     by_entry = {record.recommendation_id: record for record in current.select_related("source_entry")}

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -28,31 +27,16 @@ class PageForm(forms.Form):
         return self.cleaned_data.get("page_size") or PAGE_SIZE
 
 
-def with_tags(queryset):
-    """Everything an entry card, an export row or an API entry shows, in a fixed number of queries."""
-    return (
-        queryset.defer("search_vector")
-        .select_related("meeting", "session__parent")
-        .prefetch_related(
-            Prefetch(
-                "country_tags", EntryCountry.objects.select_related("country").order_by("role", "country__name_fr")
-            ),
-            "themes",
-            "organisations",
-        )
-    )
-
-
 ORGANISATION_FIELDS = ["id", "slug", "acronym", "name", "name_en", "kind", "country_id"]
 
 
 def with_tags_in_chunks(queryset, chunk_size):
-    """The entries of `queryset` one chunk at a time, each with what with_tags() loads, for streamed exports.
+    """The entries of `queryset` one chunk at a time, each with what `for_cards()` loads, for streamed exports.
 
-    prefetch_related() clones a queryset for every entry and relation (3.9 s of a 7 s export of 12,000 entries):
-    here each chunk's tags come from three plain queries (values, no link objects) and are attached as the
-    prefetch cache, so `entry.themes.all()` and the others read them without a query; each country, theme and
-    organisation is one object for the whole export."""
+    prefetch_related() clones a queryset for every entry and relation, most of a large export's time: here each
+    chunk's tags come from three plain queries (values, no link objects), in the same order as `for_cards()`, and
+    are attached as the prefetch cache, so `entry.themes.all()` and the others read them without a query; each
+    country, theme and organisation is one object for the whole export."""
     rows = queryset.defer("search_vector").select_related("meeting", "session__parent__parent")
     rows = rows.iterator(chunk_size=chunk_size)
     shared = {}  # each country, theme and organisation built once per export, shared by its entries
@@ -66,7 +50,7 @@ def with_tags_in_chunks(queryset, chunk_size):
     while chunk := list(itertools.islice(rows, chunk_size)):
         ids = [entry.pk for entry in chunk]
         countries, themes, organisations = defaultdict(list), defaultdict(list), defaultdict(list)
-        rows_of = EntryCountry.objects.filter(entry_id__in=ids).order_by("role", "country__name_fr")
+        rows_of = EntryCountry.objects.filter(entry_id__in=ids).in_role_order()
         for pk, entry_id, code, role, name_fr, name_en in rows_of.values_list(
             "pk", "entry_id", "country_id", "role", "country__name_fr", "country__name_en"
         ):
@@ -99,15 +83,15 @@ def csv_rows_in_chunks(queryset, chunk_size):
     """The entries of `queryset` as lists of plain dicts (what a CSV row shows, tags already joined into text),
     one list per chunk of `chunk_size`, for the streamed CSV export.
 
-    No model instances: building 12,000 entries with their meeting and sessions, and a related manager per entry
-    and relation, was most of the export's time. One query for the entries (their meeting's title and the titles
+    No model instances: building every entry with its meeting and sessions, and a related manager per entry and
+    relation, was most of a large export's time. One query for the entries (their meeting's title and the titles
     of up to three levels of headings joined in), then one per tag kind and chunk, values only."""
     rows = queryset.values_list(*CSV_FIELDS).iterator(chunk_size=chunk_size)
     headings = {}  # session id -> "Session › Sub-heading", built once per export
     while chunk := list(itertools.islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
         countries, themes, organisations = defaultdict(list), defaultdict(list), defaultdict(list)
-        country_tags = EntryCountry.objects.filter(entry_id__in=ids).order_by("role", "country__name_fr")
+        country_tags = EntryCountry.objects.filter(entry_id__in=ids).in_role_order()
         for entry_id, code, role in country_tags.values_list("entry_id", "country_id", "role"):
             countries[entry_id].append(f"{code}:{role}")
         for through, column, ordering, found in [
@@ -157,7 +141,7 @@ def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_ke
     """The page `number` (raises django.core.paginator.InvalidPage) with its entries loaded and, when searching,
     each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered). When
     `count_key` names the filters (and `order_key` the order), the total and the page's ids are kept in the cache
-    until the content changes: at 100,000 entries, sorting every match for one page costs more than the rest."""
+    until the content changes: on large data, sorting every match for one page costs more than the rest."""
     paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
     if count_queryset is not None:
         count = count_queryset.order_by().count
@@ -180,7 +164,7 @@ class PageEntries(Sequence):
 
     def load(self):
         if self.loaded is None:
-            entries = with_tags(Entry.objects.filter(pk__in=self.pks))
+            entries = Entry.objects.filter(pk__in=self.pks).for_cards()
             if self.q:
                 entries = search.with_headline(entries, self.q)
             by_pk = {entry.pk: entry for entry in entries}

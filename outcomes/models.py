@@ -1,7 +1,9 @@
 """What a Rabat Process meeting concluded: meetings, their sessions and the entries they yield."""
 
 import re
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,13 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .querysets import ROLE_RANK, CountryRole, EntryCountryQuerySet, EntryQuerySet, MeetingQuerySet, Status
+
 # The PostgreSQL text search configuration made by migration 0002: French stemming, accents folded.
 SEARCH_CONFIG = "french_unaccent"
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    PUBLISHED = "published", _("Publié")
 
 
 class LocalisedNameMixin:
@@ -123,11 +122,6 @@ class Organisation(models.Model):
         return self.acronym or self.name
 
 
-class MeetingQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-
 class Meeting(models.Model):
     """A Rabat Process meeting and the final document that records its outcomes."""
 
@@ -192,7 +186,7 @@ class Meeting(models.Model):
     )
 
     class Meta:
-        ordering = ["-start_date", "title"]
+        ordering = MeetingQuerySet.newest_first_order()
         verbose_name = _("réunion")
         verbose_name_plural = _("réunions")
 
@@ -201,6 +195,24 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("outcomes:meeting-detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        """MeetingQuerySet.published_condition(), for a meeting already loaded."""
+        return self.status == Status.PUBLISHED
+
+    def source_path(self):
+        """The meeting's source text inside SOURCE_DOCUMENTS_DIR, or None when missing or outside it."""
+        if not self.source_file:
+            return None
+        root = Path(settings.SOURCE_DOCUMENTS_DIR).resolve()
+        try:
+            path = (root / self.source_file).resolve()
+            if not path.is_relative_to(root) or not path.is_file():
+                return None
+        except (OSError, ValueError):  # e.g. a NUL byte or a name too long
+            return None
+        return path
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -250,11 +262,6 @@ class Session(models.Model):
     def clean(self):
         if self.parent_id and self.parent.meeting_id != self.meeting_id:
             raise ValidationError({"parent": _("La session parente appartient à une autre réunion.")})
-
-
-class EntryQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED, meeting__status=Status.PUBLISHED)
 
 
 class Entry(models.Model):
@@ -327,7 +334,7 @@ class Entry(models.Model):
     )
 
     class Meta:
-        ordering = ["meeting", "session__order", "order"]
+        ordering = EntryQuerySet.document_order()
         verbose_name = _("entrée")
         verbose_name_plural = _("entrées")
         constraints = [
@@ -337,8 +344,8 @@ class Entry(models.Model):
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["meeting", "kind"]),
             models.Index(fields=["-created_at"]),
-            # Lists, counts and facets read these columns of every published entry: from this index alone
-            # (an index-only scan of ~9 MB at 100,000 entries) rather than from the table and its long texts.
+            # Lists, counts and facets read these columns of every published entry: from this index alone (an
+            # index-only scan, small even on large data) rather than from the table and its long texts.
             models.Index(
                 fields=["status", "meeting"],
                 include=["id", "kind", "session", "order", "created_at"],
@@ -363,6 +370,11 @@ class Entry(models.Model):
     @property
     def anchor(self):
         return self.reference.lower()
+
+    @property
+    def is_published(self):
+        """EntryQuerySet.published_condition(), for an entry already loaded with its meeting."""
+        return self.status == Status.PUBLISHED and self.meeting.is_published
 
     @property
     def heading_path(self):
@@ -404,21 +416,20 @@ class Entry(models.Model):
 class EntryCountry(models.Model):
     """A country an entry is about, with the part it plays there."""
 
-    class Role(models.TextChoices):
-        IMPLEMENTING = "implementing", _("Pays qui met en œuvre ou présente")
-        PARTNER = "partner", _("Pays partenaire")
-        MENTIONED = "mentioned", _("Pays mentionné")
+    Role = CountryRole
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags")
     role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.MENTIONED)
+
+    objects = EntryCountryQuerySet.as_manager()
 
     history = HistoricalRecords(
         verbose_name=_("version de pays d'entrée"), verbose_name_plural=_("journal · pays des entrées")
     )
 
     class Meta:
-        ordering = ["entry", "role", "country__name_fr"]
+        ordering = ["entry", ROLE_RANK, "country__name_fr"]
         verbose_name = _("pays de l'entrée")
         verbose_name_plural = _("pays des entrées")
         constraints = [models.UniqueConstraint(fields=["entry", "country"], name="entry_country_unique")]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .models import Country, Entry, LocalisedNameMixin, Status
+from .querysets import EntryQuerySet
 
 
 class Framework(LocalisedNameMixin, models.Model):
@@ -270,11 +271,8 @@ def follows_up_path(start, goal):
 
 class FollowUpQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(
-            status=Status.PUBLISHED,
-            recommendation__status=Status.PUBLISHED,
-            recommendation__meeting__status=Status.PUBLISHED,
-        )
+        """Published records of published recommendations."""
+        return self.filter(Q(status=Status.PUBLISHED) & EntryQuerySet.published_condition("recommendation"))
 
     def current(self):
         """The latest record of each recommendation in each country (by date, then the last entered)."""

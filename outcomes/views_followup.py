@@ -1,7 +1,7 @@
 """Pages of the follow-up of recommendations (per country, and its matrix to download) and of the frameworks."""
 
 from django import forms
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,11 +12,13 @@ from django.views.generic import DetailView, ListView
 
 from . import matrix
 from .followup import country_progress, recommendations_for
-from .models import Country, Entry, Status, Theme
+from .models import Country, Entry, Theme
 from .models_followup import Framework, FrameworkItem
-from .views import COUNTRY_CODE, NEWEST_MEETING_FIRST, entries_for_cards, first_of_each_kind
+from .queries import first_of_each_kind
+from .querysets import EntryQuerySet
+from .views import COUNTRY_CODE
 
-PUBLISHED_TAG = Q(entry_tags__entry__status=Status.PUBLISHED, entry_tags__entry__meeting__status=Status.PUBLISHED)
+PUBLISHED_TAG = EntryQuerySet.published_condition("entry_tags__entry")
 
 
 def country_or_404(code):
@@ -120,9 +122,6 @@ class FrameworkItemDetail(DetailView):
 
     def get_context_data(self, **kwargs):
         item = self.object
-        groups = first_of_each_kind(
-            entries_for_cards().filter(framework_tags__item=item),
-            [*NEWEST_MEETING_FIRST, "session__order", "order"],
-            f"framework-item-kinds:{item.pk}",
-        )
+        entries = Entry.objects.published().for_cards().filter(framework_tags__item=item)
+        groups = first_of_each_kind(entries, f"framework-item-kinds:{item.pk}")
         return super().get_context_data(groups=groups, entry_count=sum(count for *_, count in groups), **kwargs)

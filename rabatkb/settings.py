@@ -1,5 +1,6 @@
 """Settings for Rabat KB, read from the environment (see README, "Configuration")."""
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "axes",
     "outcomes",
 ]
+# The benchmark tooling (bench/: generate_synthetic) is in a repository checkout only, never in an installed package.
+if (BASE_DIR / "bench" / "apps.py").is_file() and importlib.util.find_spec("bench") is not None:
+    INSTALLED_APPS.append("bench.apps.BenchConfig")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -95,6 +99,23 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache keeps counts, facets and rendered fragments under the content version (outcomes/caching.py). A redis://
+# URL shares one cache between all workers and survives restarts; otherwise each process keeps its own in memory,
+# bounded well above Django's default of 300 keys, which the explorer's facets and pages alone would churn through.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL (or REDIS_URL) must be a redis:// URL, not {CACHE_URL!r}.")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "rabatkb")
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status
-from outcomes.views import source_path
 
 IMPLEMENTING, PARTNER, MENTIONED = (
     EntryCountry.Role.IMPLEMENTING,
@@ -379,7 +378,7 @@ def test_source_page_is_404_when_missing_outside_the_directory_or_for_a_draft(cl
 
 def test_source_names_the_filesystem_refuses_give_no_file(settings):
     for source_file in ["a\x00b", "x" * 1000, "../" * 50 + "etc/passwd"]:
-        assert source_path(Meeting(source_file=source_file)) is None
+        assert Meeting(source_file=source_file).source_path() is None
 
 
 def test_entry_and_meeting_pages_do_not_link_a_missing_source(client, document):

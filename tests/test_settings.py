@@ -1,6 +1,8 @@
 """The project as it is deployed: production settings from the environment, migrations, static files."""
 
+import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +60,67 @@ print("served", url)
     result = run_python(script, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "served /static/css/site." in result.stdout
+
+
+CACHE_SETTINGS = "import json, rabatkb.settings as s; print(json.dumps(s.CACHES['default']))"
+
+
+def cache_settings(**env):
+    result = run_python(CACHE_SETTINGS, {"DJANGO_DEBUG": "true", "DJANGO_CACHE_URL": "", "REDIS_URL": "", **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_without_a_cache_url_each_process_keeps_a_bounded_cache_in_memory():
+    assert cache_settings() == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "KEY_PREFIX": "rabatkb",
+    }
+    assert cache_settings(DJANGO_CACHE_MAX_ENTRIES="20000")["OPTIONS"] == {"MAX_ENTRIES": 20000}
+
+
+@pytest.mark.parametrize(
+    ("env", "location"),
+    [
+        ({"DJANGO_CACHE_URL": "redis://cache.internal:6379/2"}, "redis://cache.internal:6379/2"),
+        ({"REDIS_URL": "rediss://:secret@cache.internal:6380/0"}, "rediss://:secret@cache.internal:6380/0"),
+        ({"DJANGO_CACHE_URL": "redis://a:6379/1", "REDIS_URL": "redis://b:6379/1"}, "redis://a:6379/1"),
+    ],
+)
+def test_a_redis_url_selects_djangos_redis_cache(env, location):
+    assert cache_settings(**env, DJANGO_CACHE_KEY_PREFIX="kb-staging") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "kb-staging",
+    }
+
+
+def test_a_cache_url_that_is_not_redis_refuses_to_start():
+    result = run_python(CACHE_SETTINGS, {"DJANGO_DEBUG": "true", "DJANGO_CACHE_URL": "memcached://cache:11211"})
+    assert result.returncode != 0
+    assert "DJANGO_CACHE_URL (or REDIS_URL) must be a redis:// URL, not 'memcached://cache:11211'" in result.stderr
+
+
+def test_the_redis_cache_stores_and_reads_back_through_the_redis_package():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 2).close()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    script = """
+import uuid, django
+django.setup()
+from django.core.cache import caches
+cache = caches["default"]
+key = uuid.uuid4().hex
+cache.set(key, {"entries": 84}, 30)
+print(type(cache).__name__, cache.get(key))
+cache.delete(key)
+"""
+    env = {"DJANGO_DEBUG": "true", "DJANGO_SETTINGS_MODULE": "rabatkb.settings"}
+    result = run_python(script, {**env, "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/0", "REDIS_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "RedisCache {'entries': 84}"
 
 
 def test_models_and_migrations_agree(db):

@@ -1,6 +1,12 @@
 """`generate_synthetic` adds a realistic corpus for benchmarks and removes exactly what it made."""
 
+import fnmatch
 import io
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
@@ -108,3 +114,26 @@ def test_bad_arguments_are_refused(db):
         generate("--entries", "0")
     with pytest.raises(CommandError, match="--meetings"):
         generate("--entries", "10", "--meetings", "0")
+
+
+def test_an_installed_package_carries_no_benchmark_tooling():
+    project = Path(__file__).resolve().parent.parent
+    find = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    tops = [path for path in project.iterdir() if path.is_dir() and not path.name.startswith(".")]
+    packages = {str(py.parent.relative_to(project)).replace("/", ".") for top in tops for py in top.rglob("*.py")}
+    installed = {name for name in packages if any(fnmatch.fnmatch(name, pattern) for pattern in find["include"])}
+
+    assert "outcomes" in installed
+    assert not [package for package in installed if package.startswith("bench")]
+    assert not [path for package in installed for path in (project / package.replace(".", "/")).glob("*synthetic*")]
+
+
+def test_the_settings_add_the_benchmark_app_only_where_bench_exists(tmp_path):
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rabatkb", tmp_path / "rabatkb")
+    code = "import rabatkb.settings as s; print('bench' in ' '.join(s.INSTALLED_APPS))"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "true"}
+
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

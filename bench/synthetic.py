@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 
-from .models import (
+from outcomes.models import (
     SEARCH_CONFIG,
     Country,
     Entry,
@@ -244,8 +244,8 @@ class Generator:
             self._prepare_vocabularies()
             first_number = self._next_meeting_number()
             sizes = self._meeting_sizes()
-            # The search-vector trigger on every inserted row doubles the load time (97 s instead of 47 s for
-            # 100,000 entries): switch it off and fill the new vectors with one UPDATE at the end.
+            # The search-vector trigger on every inserted row doubles the load time: switch it off and fill the new
+            # vectors with one UPDATE at the end.
             defer = connection.vendor == "postgresql"
             if defer:
                 self._search_trigger("DISABLE")
@@ -507,8 +507,8 @@ def remove():
         entries = Entry.objects.filter(meeting__in=meetings)
         country_tags = EntryCountry.objects.filter(entry__in=entries)
         deleted = {
-            # Country tags keep a history (curation): through the collector, each of 130,000 rows would be loaded
-            # and get a history row, one INSERT at a time (over 5 minutes). They were bulk-inserted without
+            # Country tags keep a history (curation): through the collector, each row would be loaded and get a
+            # history row, one INSERT at a time (minutes for a large corpus). They were bulk-inserted without
             # history, so they go without it too, in one statement.
             "country tags": country_tags._raw_delete(country_tags.db),
             "theme tags": Entry.themes.through.objects.filter(entry__in=entries).delete()[0],

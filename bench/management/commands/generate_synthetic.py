@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from outcomes import synthetic
+from bench import synthetic
 
 
 class Command(BaseCommand):

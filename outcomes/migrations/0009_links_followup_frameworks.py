@@ -32,7 +32,7 @@ def grant_secretariat(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outcomes', '0007_entry_published_listing_index'),
+        ('outcomes', '0008_one_order_for_meetings_entries_and_country_tags'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,1 @@
+"""Benchmark tooling: a dev-only Django app (the synthetic corpus, `generate_synthetic`), never in an install."""

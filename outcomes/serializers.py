@@ -1,0 +1,164 @@
+"""The public JSON shape of entries, meetings, sessions, countries, themes and organisations.
+
+One module, used by the API (outcomes/api.py) and the explorer's JSON export (outcomes/explorer.py), and by
+nothing else: the import/export format (outcomes/exchange) has its own shape and may change without changing this
+one. Each function takes the object (with what its queryset loads: see `Entry.objects.for_cards()` and the
+`entries_count` annotations of the API) and the request, for absolute URLs. Dates are ISO 8601 text or null.
+"""
+
+from django.urls import reverse
+
+
+def absolute(request, name, *args, query=""):
+    return request.build_absolute_uri(reverse(name, args=args) + (f"?{query}" if query else ""))
+
+
+def entry_data(entry, request):
+    """An entry: `reference`, `url`, `api_url`, `kind`, `kind_label`, `meeting` {slug, code, title}, `session`
+    {id, slug, title, path: the headings above the entry, outermost first}, `order` in its session, `title`, `text`
+    (verbatim), `sub_points`, `countries` [{code, name, role}] (implementing, partner, then mentioned; by name
+    within a role), `themes` [{slug, name}] by name, `organisations` [{slug, acronym, name}], `source_line`,
+    `created_at`, `updated_at`."""
+    return {
+        "reference": entry.reference,
+        "url": request.build_absolute_uri(entry.get_absolute_url()),
+        "api_url": absolute(request, "api:entry-detail", entry.reference),
+        "kind": entry.kind,
+        "kind_label": str(entry.get_kind_display()),
+        "meeting": {"slug": entry.meeting.slug, "code": entry.meeting.code, "title": entry.meeting.title},
+        "session": {
+            "id": entry.session_id,
+            "slug": entry.session.slug,
+            "title": entry.session.title,
+            "path": entry.heading_path,
+        },
+        "order": entry.order,
+        "title": entry.title,
+        "text": entry.text,
+        "sub_points": entry.sub_points,
+        "countries": [
+            {"code": tag.country_id, "name": tag.country.name, "role": tag.role} for tag in entry.country_tags.all()
+        ],
+        "themes": [{"slug": theme.slug, "name": theme.name} for theme in entry.themes.all()],
+        "organisations": [
+            {"slug": organisation.slug, "acronym": organisation.acronym, "name": organisation.name}
+            for organisation in entry.organisations.all()
+        ],
+        "source_line": entry.source_line,
+        "created_at": entry.created_at.isoformat(),
+        "updated_at": entry.updated_at.isoformat(),
+    }
+
+
+def meeting_summary(meeting, request):
+    """A meeting in a list: `slug`, `code`, `title`, `kind`, `start_date`, `end_date`, `venue`, `entries_count`
+    (its published entries), `url`, `api_url`."""
+    return {
+        "slug": meeting.slug,
+        "code": meeting.code,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "start_date": meeting.start_date.isoformat() if meeting.start_date else None,
+        "end_date": meeting.end_date.isoformat() if meeting.end_date else None,
+        "venue": meeting.venue,
+        "entries_count": meeting.entries_count,
+        "url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "api_url": absolute(request, "api:meeting-detail", meeting.slug),
+    }
+
+
+def meeting_data(meeting, request):
+    """A meeting on its own: its summary, plus `co_chairs` [{code, name}], `framework`, `continuity`,
+    `participants_count`, `countries_count`, `summary`, `source` {title, language, url, file}, `sessions` (each as
+    `session_data`, in document order) and `entries_url`."""
+    return {
+        **meeting_summary(meeting, request),
+        "co_chairs": [{"code": country.code, "name": country.name} for country in meeting.co_chairs.all()],
+        "framework": meeting.framework,
+        "continuity": meeting.continuity,
+        "participants_count": meeting.participants_count,
+        "countries_count": meeting.countries_count,
+        "summary": meeting.summary,
+        "source": {
+            "title": meeting.source_title,
+            "language": meeting.source_language,
+            "url": meeting.source_url,
+            "file": meeting.source_file,
+        },
+        "sessions": [session_data(session) for session in meeting.sessions.all()],
+        "entries_url": absolute(request, "api:entry-list", query=f"meeting={meeting.slug}"),
+    }
+
+
+def session_data(session):
+    """A session inside its meeting: `id`, `slug`, `parent` (the id of the session it is a sub-heading of, or
+    null), `order` in the document, `title`, `introduction`."""
+    return {
+        "id": session.pk,
+        "slug": session.slug,
+        "parent": session.parent_id,
+        "order": session.order,
+        "title": session.title,
+        "introduction": session.introduction,
+    }
+
+
+def session_summary(session, request):
+    """A session on its own or in a list: `session_data`, plus `meeting` (its slug), `api_url`, `entries_url`."""
+    return {
+        **session_data(session),
+        "meeting": session.meeting.slug,
+        "api_url": absolute(request, "api:session-detail", session.pk),
+        "entries_url": absolute(
+            request, "api:entry-list", query=f"meeting={session.meeting.slug}&session={session.pk}"
+        ),
+    }
+
+
+def country_data(country, request):
+    """A country: `code` (ISO 3166-1 alpha-2), `name_fr`, `name_en`, `entries_count` (its tags on published
+    entries), `url`, `api_url`, `entries_url`."""
+    return {
+        "code": country.code,
+        "name_fr": country.name_fr,
+        "name_en": country.name_en,
+        "entries_count": country.entries_count,
+        "url": request.build_absolute_uri(country.get_absolute_url()),
+        "api_url": absolute(request, "api:country-detail", country.code),
+        "entries_url": absolute(request, "api:entry-list", query=f"country={country.code}"),
+    }
+
+
+def theme_data(theme, request):
+    """A theme: `slug`, `name_fr`, `name_en`, `description_fr`, `description_en`, `entries_count` (its published
+    entries), `url`, `api_url`, `entries_url`."""
+    return {
+        "slug": theme.slug,
+        "name_fr": theme.name_fr,
+        "name_en": theme.name_en,
+        "description_fr": theme.description_fr,
+        "description_en": theme.description_en,
+        "entries_count": theme.entries_count,
+        "url": request.build_absolute_uri(theme.get_absolute_url()),
+        "api_url": absolute(request, "api:theme-detail", theme.slug),
+        "entries_url": absolute(request, "api:entry-list", query=f"theme={theme.slug}"),
+    }
+
+
+def organisation_data(organisation, request):
+    """An organisation: `slug`, `acronym`, `name` (as the document writes it), `name_en`, `kind`, `country` (the
+    code of the country it belongs to, or null), `description`, `entries_count` (its published entries), `url`,
+    `api_url`, `entries_url`."""
+    return {
+        "slug": organisation.slug,
+        "acronym": organisation.acronym,
+        "name": organisation.name,
+        "name_en": organisation.name_en,
+        "kind": organisation.kind,
+        "country": organisation.country_id,
+        "description": organisation.description,
+        "entries_count": organisation.entries_count,
+        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+        "api_url": absolute(request, "api:organisation-detail", organisation.slug),
+        "entries_url": absolute(request, "api:entry-list", query=f"organisation={organisation.slug}"),
+    }
