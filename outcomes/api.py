@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from . import serializers
+from . import followup, serializers
 from .filters import EntryFilter, filter_key
 from .jsonutil import json_response
 from .listing import PageForm, paginate
@@ -161,13 +161,14 @@ class EntryList(ApiView):
             )
         except InvalidPage as error:
             raise JsonError(400, str(error), {"page": [{"message": str(error), "code": "invalid"}]}) from error
-        return self.page_data(page, [serializers.entry_data(entry, request) for entry in page.object_list])
+        entries = followup.with_connections(page.object_list)
+        return self.page_data(page, [serializers.entry_data(entry, request) for entry in entries])
 
 
 class EntryDetail(ApiView):
     def data(self, request, reference):
         entry = get_object_or_404(Entry.objects.published().for_cards(), reference=reference)
-        return serializers.entry_data(entry, request)
+        return serializers.entry_data(followup.with_connections([entry])[0], request)
 
 
 class CountryList(ApiView):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from . import followup
 from .caching import cached_by_version
 from .filters import SORT_CHOICES, EntryFilter, filter_key
 from .jsonutil import dumps, json_response
@@ -148,7 +149,8 @@ class EntryExport(View):
             return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
         entries = filterset.ordered(filterset.qs)
         if self.format == "json":
-            chunks = self.json_chunks(with_tags_in_chunks(entries, EXPORT_CHUNK))
+            loaded = followup.in_chunks_with_connections(with_tags_in_chunks(entries, EXPORT_CHUNK), EXPORT_CHUNK)
+            chunks = self.json_chunks(loaded)
             response = StreamingHttpResponse(chunks, content_type="application/json")
             response["Content-Disposition"] = 'inline; filename="entries.json"'
         else:
@@ -171,6 +173,8 @@ class EntryExport(View):
         "url",
         "source_line",
         "updated_at",
+        "links",
+        "framework_items",
     ]
 
     def entry_url(self, reference):
@@ -185,6 +189,9 @@ class EntryExport(View):
         """The CSV, one block of text per chunk of EXPORT_CHUNK entries (see csv_rows_in_chunks)."""
         yield "\ufeff" + ",".join(self.CSV_COLUMNS) + "\r\n"
         for rows in csv_rows_in_chunks(entries, EXPORT_CHUNK):
+            connections = followup.connections_as_text([row["reference"] for row in rows])
+            for row in rows:
+                row["links"], row["framework_items"] = connections[row["reference"]]
             block = io.StringIO()
             csv.writer(block).writerows([formula_safe(cell) for cell in self.row_values(row)] for row in rows)
             yield block.getvalue()
@@ -205,6 +212,8 @@ class EntryExport(View):
             self.entry_url(row["reference"]),
             row["source_line"] if row["source_line"] is not None else "",
             row["updated_at"].isoformat(),
+            row["links"],
+            row["framework_items"],
         ]
 
     def json_chunks(self, entries):

@@ -7,6 +7,9 @@
 - `progress_counts(...)`: how many recommendations stand at each status.
 """
 
+import itertools
+from collections import defaultdict
+
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -139,3 +142,56 @@ def theme_progress(theme):
     current = FollowUp.objects.published().current().filter(recommendation__in=recommendations.values("pk"))
     followed = FollowUp.objects.published().values("recommendation_id")
     return progress_counts(current, recommendations.exclude(pk__in=followed).count())
+
+
+# For the API, the JSON export and the CSV export -------------------------------------------------------------------
+
+
+def with_connections(entries):
+    """The entries (any iterable, loaded), each given `public_relations` (relations() to published entries) and
+    `framework_item_list`, in two queries, for serializers.entry_data."""
+    entries = list(entries)
+    ids = [entry.pk for entry in entries]
+    links_of, items_of = defaultdict(list), defaultdict(list)
+    for link in links_touching(ids):
+        links_of[link.from_entry_id].append(link)
+        if link.to_entry_id != link.from_entry_id:
+            links_of[link.to_entry_id].append(link)
+    tags = EntryFrameworkItem.objects.filter(entry__in=ids).select_related("item__framework")
+    for tag in tags.order_by(*[f"item__{field}" for field in FrameworkItem._meta.ordering]):
+        items_of[tag.entry_id].append(tag.item)
+    for entry in entries:
+        entry.public_relations = relations(links_of[entry.pk], entry.pk)
+        entry.framework_item_list = items_of[entry.pk]
+    return entries
+
+
+def in_chunks_with_connections(entries, size):
+    """with_connections() over a stream of entries, one chunk of `size` at a time."""
+    entries = iter(entries)
+    while chunk := list(itertools.islice(entries, size)):
+        yield from with_connections(chunk)
+
+
+def connections_as_text(references):
+    """{reference: (links, framework items)} as CSV cells, e.g. "addresses:GF-055; see_also:GF-010" and
+    "MAP-4; GCM-11" (two queries)."""
+    links = EntryLink.objects.filter(Q(from_entry__reference__in=references) | Q(to_entry__reference__in=references))
+    links_of, ids = defaultdict(list), {}
+    for link in links.select_related("from_entry__meeting", "to_entry__meeting"):
+        for end in (link.from_entry, link.to_entry):
+            links_of[end.reference].append(link)
+            ids[end.reference] = end.pk
+    tags = EntryFrameworkItem.objects.filter(entry__reference__in=references)
+    tags = tags.order_by(*[f"item__{field}" for field in FrameworkItem._meta.ordering])
+    items_of = defaultdict(list)
+    for reference, framework, code in tags.values_list("entry__reference", "item__framework__code", "item__code"):
+        items_of[reference].append(f"{framework}-{code}")
+    texts = {}
+    for reference in references:
+        found = relations(links_of[reference], ids[reference]) if reference in ids else []
+        texts[reference] = (
+            "; ".join(f"{code}:{other.reference}" for code, _label, other in found),
+            "; ".join(items_of[reference]),
+        )
+    return texts
