@@ -20,8 +20,8 @@ from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session
 from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
-# counted in one line ("and N other options"). On a large corpus a search matches dozens of meetings and countries:
-# uncapped, rendering their options costs more than rendering the entries themselves.
+# counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
+# and rendering every option with its count would cost more than the entries themselves.
 FACET_LIMIT = 15
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
 SORT_CHOICES = [
@@ -321,7 +321,7 @@ class Option:
 
     def __init__(self, value, label, count, selected):
         # A plain string, not a lazy translation: facets are cached per language, and unpickling a lazy string
-        # rebuilds its proxy class, a dozen times per request.
+        # rebuilds its proxy class each time, for every option of every request.
         self.value, self.label, self.count, self.selected = value, str(label), count, selected
 
     def __repr__(self):

@@ -21,15 +21,19 @@ def counts():
     return [model.objects.count() for model in (Meeting, Session, Entry, Speaker, Theme, Organisation)]
 
 
-def test_import_meeting_creates_the_meeting_and_says_what_it_did(db):
+def test_import_meeting_creates_the_meeting_and_says_what_it_did_and_which_references_it_gave(db):
     output = run("import_meeting", DATA / "meeting.yaml")
 
-    assert output == (
+    assert output.splitlines() == [
         f"Imported {DATA / 'meeting.yaml'}: meeting reunion-exemple, created 2 themes, 2 organisations, "
-        "1 meeting, 4 sessions, 3 entries, 2 speakers.\n"
-    )
+        "1 meeting, 4 sessions, 3 entries, 2 speakers.",
+        "Gave references to the new entries the file gives none (add them to keep them):",
+        "  sessions[1].entries[1]: EX-003",
+    ]
+    assert Entry.objects.get(reference="EX-003").text == "Évaluer les principaux défis d'intérêt commun."
     assert counts() == [1, 4, 3, 2, 2, 2]
-    assert "nothing changed" in run("import_meeting", DATA / "meeting.yaml")
+    again = run("import_meeting", DATA / "meeting.yaml")
+    assert again == f"Imported {DATA / 'meeting.yaml'}: meeting reunion-exemple, nothing changed.\n"
     assert counts() == [1, 4, 3, 2, 2, 2]
 
 
@@ -37,6 +41,10 @@ def test_import_meeting_dry_run_checks_and_writes_nothing(db):
     output = run("import_meeting", DATA / "meeting.yaml", "--dry-run")
     assert output.startswith("Checked (dry run, nothing written)")
     assert "created 2 themes" in output
+    assert output.splitlines()[1:] == [
+        "Would give references to the new entries the file gives none (add them to keep them):",
+        "  sessions[1].entries[1]: EX-003",
+    ]
     assert counts() == [0, 0, 0, 0, 0, 0]
 
 

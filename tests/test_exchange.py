@@ -184,7 +184,8 @@ def test_importing_the_same_file_twice_changes_nothing(sample):
 
 
 def test_the_sample_file_lands_as_written(sample):
-    meeting = import_meeting(sample).meeting
+    result = import_meeting(sample)
+    meeting = result.meeting
     assert meeting.start_date == datetime.date(2021, 3, 2)
     assert sorted(meeting.co_chairs.values_list("code", flat=True)) == ["ES", "MA"]
     assert [s.slug for s in meeting.sessions.order_by("order")] == [
@@ -207,6 +208,7 @@ def test_the_sample_file_lands_as_written(sample):
     assert practice.text.startswith("Le Sénégal a présenté : 1) les patrouilles") and "\n" not in practice.text
     new = Entry.objects.get(text="Évaluer les principaux défis d'intérêt commun.")
     assert (new.reference, new.order, new.session.slug) == ("EX-003", 2, "objectifs")
+    assert result.assigned_references == [("sessions[1].entries[1]", "EX-003")]
     assert list(meeting.speakers.values_list("order", "name", "country_id", "session__slug")) == [
         (1, "Angeles Moreno Bau", "ES", "ouverture"),
         (2, "Ola Nordmann", "NO", None),
@@ -246,6 +248,7 @@ def test_a_new_version_of_the_file_reorders_moves_adds_and_removes(sample):
         ("SN", "partner")
     ]
     assert Entry.objects.get(reference="EX-001").updated_at > untouched.updated_at
+    assert result.assigned_references == [("sessions[0].entries[1]", "EX-004")]
     assert import_meeting(data).summary() == "nothing changed"
 
 
@@ -497,6 +500,22 @@ def test_an_invalid_file_is_refused_with_the_place_of_the_problem_and_nothing_is
 
     assert any(problem.startswith(message) for problem in raised.value.problems), raised.value.problems
     assert snapshot("reunion-exemple") == before
+
+
+def test_a_number_beyond_what_the_database_holds_is_refused_not_a_crash(sample):
+    largest = connection.ops.integer_field_range("PositiveIntegerField")[1]
+    data = copy.deepcopy(sample)
+    data["meeting"]["participants_count"] = largest
+    data["meeting"]["countries_count"] = largest + 1
+    data["sessions"][1]["entries"][0]["source_line"] = 10**30
+
+    with pytest.raises(ExchangeError) as raised:
+        import_meeting(data)
+
+    assert raised.value.problems == [
+        f"meeting.countries_count: must be {largest} or less",
+        f"sessions[1].entries[0].source_line: must be {largest} or less",
+    ]
 
 
 def every_place(data, path=()):

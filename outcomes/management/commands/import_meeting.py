@@ -30,3 +30,8 @@ class Command(BaseCommand):
             raise problems_error(file, error) from None
         done = "Checked (dry run, nothing written)" if dry_run else "Imported"
         self.stdout.write(self.style.SUCCESS(f"{done} {file}: meeting {result.meeting.slug}, {result.summary()}."))
+        if result.assigned_references:
+            given = "Would give" if dry_run else "Gave"
+            self.stdout.write(f"{given} references to the new entries the file gives none (add them to keep them):")
+            for place, reference in result.assigned_references:
+                self.stdout.write(f"  {place}: {reference}")
