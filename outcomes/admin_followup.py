@@ -6,7 +6,7 @@ admin lists the links that hold it (the foreign keys are PROTECT), so none is ev
 """
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,6 +24,7 @@ class FrameworkItemInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(HistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["code", "name_fr", "name_en", "url"]
     search_fields = ["code", "name_fr", "name_en"]
     prepopulated_fields = {"slug": ["name_fr"]}
@@ -83,6 +84,7 @@ class EntryFrameworkItemAdmin(HistoryAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(HistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["recommendation", "country", "progress", "date", "status"]
     list_filter = ["progress", "status", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["recommendation", "country"]

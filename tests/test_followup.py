@@ -236,3 +236,47 @@ def test_follow_up_pages_run_a_constant_number_of_queries(
     # follow-up; the page adds the counts by status and without follow-up.
     with django_assert_max_num_queries(pinned):
         assert client.get(reverse(f"outcomes:{name}", args=["SN"])).status_code == 200
+
+
+def test_the_secretariat_records_a_follow_up_in_the_admin_and_history_keeps_it(client, senegal, secretariat_user):
+    client.force_login(secretariat_user)
+    url = reverse("admin:outcomes_followup_add")
+    data = {
+        "recommendation": senegal["surveillance"].pk,
+        "country": "SN",
+        "progress": "implemented",
+        "date": "2024-05-01",
+        "evidence": "Patrouilles permanentes depuis janvier.",
+        "source_entry": senegal["report"].pk,
+        "status": "draft",
+    }
+    assert client.post(url, data).status_code == 302
+    made = FollowUp.objects.get()
+    assert (made.progress, made.status) == ("implemented", Status.DRAFT)
+    assert made.history.get().history_user == secretariat_user
+    refused = client.post(url, {**data, "recommendation": senegal["practice"].pk, "progress": "abandoned"})
+    assert refused.status_code == 200
+    page = text_of(refused)
+    assert (
+        f"Seule une recommandation a un suivi ; {senegal['practice'].reference} est de type « Bonne pratique »." in page
+    )
+    assert "Sélectionnez un choix valide. abandoned n’en fait pas partie." in page
+    assert FollowUp.objects.count() == 1
+
+
+def test_a_recommendation_with_follow_up_cannot_be_deleted(client, senegal, secretariat_user):
+    client.force_login(secretariat_user)
+    record(senegal["surveillance"], "implemented")
+    url = reverse("admin:outcomes_entry_delete", args=[senegal["surveillance"].pk])
+    client.post(url, {"post": "yes"})
+    assert Entry.objects.filter(pk=senegal["surveillance"].pk).exists()
+
+
+def test_a_recommendation_page_runs_a_constant_number_of_queries(client, senegal, django_assert_max_num_queries):
+    surveillance = senegal["surveillance"]
+    record(surveillance, "not_started", datetime.date(2020, 1, 1))
+    for year in range(2021, 2031):
+        record(surveillance, "in_progress", datetime.date(year, 1, 1), source_entry=senegal["report"])
+    # The practice's page costs 9 (tests/test_pages.py); a recommendation adds its follow-up records.
+    with django_assert_max_num_queries(10):
+        assert client.get(surveillance.get_absolute_url()).status_code == 200
