@@ -68,7 +68,6 @@ class CountryFollowUp(CountryFilteredMixin, View):
             {
                 "country": self.country,
                 "groups": groups,
-                "count": len({entry.pk for _theme, entries in groups for entry in entries}),
                 "progress": country_progress(self.country),
                 "filtered": bool(query),
                 "query": f"?{query}" if query else "",
