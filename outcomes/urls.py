@@ -31,4 +31,5 @@ urlpatterns = [
     ),
     path("organisations/", views.OrganisationIndex.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", views.OrganisationDetail.as_view(), name="organisation-detail"),
+    path("api-reference/", views.ApiReference.as_view(), name="api-reference"),
 ]
