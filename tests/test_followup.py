@@ -280,3 +280,23 @@ def test_a_recommendation_page_runs_a_constant_number_of_queries(client, senegal
     # The practice's page costs 9 (tests/test_pages.py); a recommendation adds its follow-up records.
     with django_assert_max_num_queries(10):
         assert client.get(surveillance.get_absolute_url()).status_code == 200
+
+
+def test_publishing_follow_ups_takes_the_publish_permission_and_shows_them(client, senegal, make_user):
+    from django.contrib.auth.models import Permission
+
+    from tests.admin_support import action_data
+
+    draft = record(senegal["surveillance"], "implemented", status=Status.DRAFT, evidence="Surveillance permanente")
+    editor = make_user(is_staff=True)
+    editor.user_permissions.set(Permission.objects.filter(codename__in=["view_followup", "change_followup"]))
+    client.force_login(editor)
+    changelist = reverse("admin:outcomes_followup_changelist")
+    client.post(changelist, action_data("publish_selected", draft))
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT  # no publish permission: the action is not offered
+    client.force_login(make_user(group="Secretariat", is_staff=True))
+    client.post(changelist, action_data("publish_selected", draft))
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+    assert "Mise en œuvre" in text_of(client.get(senegal["surveillance"].get_absolute_url()))
