@@ -14,6 +14,14 @@ from .models import Country, Entry, LocalisedNameMixin, Status
 from .querysets import EntryQuerySet
 
 
+def reference_of(obj, field):
+    """The reference of the entry `obj.<field>`, or its id once deleted (a past version in the history log)."""
+    try:
+        return getattr(obj, field).reference
+    except Entry.DoesNotExist:
+        return f"#{getattr(obj, f'{field}_id')}"
+
+
 class Framework(LocalisedNameMixin, models.Model):
     """A plan or compact the Dialogue works under (the Marrakech Action Plan, the Global Compact for Migration…)."""
 
@@ -91,7 +99,11 @@ class EntryFrameworkItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["entry", "item"], name="entry_framework_item_unique")]
 
     def __str__(self):
-        return f"{self.entry.reference} · {self.item.reference}"
+        try:
+            item = self.item.reference
+        except FrameworkItem.DoesNotExist:  # a past version, in the history log
+            item = f"#{self.item_id}"
+        return f"{reference_of(self, 'entry')} · {item}"
 
 
 # Links between entries -----------------------------------------------------------------------------------------------
@@ -168,7 +180,7 @@ class EntryLink(models.Model):
         indexes = [models.Index(fields=["to_entry", "kind"])]
 
     def __str__(self):
-        return f"{self.from_entry.reference} {self.get_kind_display()} {self.to_entry.reference}"
+        return f"{reference_of(self, 'from_entry')} {self.get_kind_display()} {reference_of(self, 'to_entry')}"
 
     @property
     def inverse_code(self):
@@ -336,7 +348,8 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["country", "recommendation", "date"])]
 
     def __str__(self):
-        return f"{self.recommendation.reference} · {self.country_id} · {self.get_progress_display()} ({self.date})"
+        recommendation = reference_of(self, "recommendation")
+        return f"{recommendation} · {self.country_id} · {self.get_progress_display()} ({self.date})"
 
     def clean(self):
         errors = {}

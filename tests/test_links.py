@@ -201,3 +201,15 @@ def test_entry_pages_show_a_link_from_both_ends_with_inverse_labels(client, make
     practice_page = text_of(client.get(practice.get_absolute_url()))
     assert f"Répond au défi Défi {challenge.reference} Mettre en place une plateforme" in practice_page
     assert "(Réunion de 2019)" in practice_page  # the other meeting is named
+
+
+def test_the_history_log_still_lists_a_link_whose_entries_are_gone(client, superuser, make_entry):
+    client.force_login(superuser)
+    practice, challenge = make_entry(kind=PRACTICE), make_entry(kind=CHALLENGE)
+    link(practice, challenge, "addresses").delete()
+    ids = practice.pk, challenge.pk
+    practice.delete()
+    challenge.delete()
+    page = client.get(reverse("admin:outcomes_historicalentrylink_changelist"))
+    assert page.status_code == 200
+    assert f"#{ids[0]} répond au défi #{ids[1]}" in text_of(page)  # the ids stand in for the references
