@@ -261,7 +261,8 @@ class EntryFilter(django_filters.FilterSet):
             Option(value(obj), label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks)
             for obj in [*objects.filter(pk__in=shown).exclude(pk__in=chosen_pks), *chosen]
         ]
-        return Facet(sorted(options, key=by_label), hidden=len(set(counts) - set(shown) - chosen_pks))
+        hidden = len(set(counts) - set(shown) - chosen_pks)
+        return Facet(sorted(options, key=by_label), hidden=hidden, counts=counts)
 
     def session_facet(self, meeting, chosen_ids):
         """The meeting's top-level sessions; a session counts the entries of its sub-headings too."""
@@ -303,11 +304,13 @@ def filter_key(filterset):
 
 
 class Facet(list):
-    """The options of one facet; `hidden` counts options left out to keep the list short."""
+    """The options of one facet; `hidden` counts options left out to keep the list short, `counts` has every
+    option's count by primary key (the explorer's map draws all the countries)."""
 
-    def __init__(self, options=(), hidden=0):
+    def __init__(self, options=(), hidden=0, counts=None):
         super().__init__(options)
         self.hidden = hidden
+        self.counts = counts or {}
 
     @property
     def any_selected(self):
