@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from . import api_params, openapi, serializers
+from . import api_params, followup, openapi, serializers
 from .filters import EntryFilter, filter_key
 from .jsonutil import json_response
 from .listing import PageForm, paginate
@@ -212,7 +212,8 @@ class EntryList(ApiView):
             )
         except InvalidPage as error:
             raise JsonError(400, str(error), {"page": [{"message": str(error), "code": "invalid"}]}) from error
-        return self.page_data(page, [serializers.entry_data(entry, request) for entry in page.object_list])
+        entries = followup.with_connections(page.object_list)
+        return self.page_data(page, [serializers.entry_data(entry, request) for entry in entries])
 
     def cursor_page(self, filterset, token, size):
         """A page of the keyset walk over entry ids: new entries join at the end, so no page moves under a reader."""
@@ -243,7 +244,7 @@ class EntryList(ApiView):
             "count": filterset.qs.count(),
             "next": self.links["next"],
             "previous": self.links["prev"],
-            "results": [serializers.entry_data(entry, self.request) for entry in entries],
+            "results": [serializers.entry_data(entry, self.request) for entry in followup.with_connections(entries)],
         }
 
 
@@ -251,7 +252,7 @@ class EntryDetail(ApiView):
     def get(self, request, reference):
         entry = Entry.objects.published().for_cards().filter(reference=reference).first()
         if entry is not None:
-            return json_response(serializers.entry_data(entry, request))
+            return json_response(serializers.entry_data(followup.with_connections([entry])[0], request))
         withdrawal = find_withdrawal(reference)
         if withdrawal is None:
             raise Http404

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import followup
 from .listing import heading_of
 from .models import Entry, EntryCountry, Organisation, Theme
 from .translation import TRANSLATED, reader_language
@@ -57,6 +58,8 @@ def columns():
         Column("mentioned", _("Pays mentionnés"), 24),
         Column("themes", _("Thèmes"), 36),
         Column("organisations", _("Organisations"), 24),
+        Column("links", _("Liens vers d'autres entrées"), 30),
+        Column("framework_items", _("Cadres de référence"), 24),
         Column("url", _("Adresse"), 40),
         Column("source_line", _("Ligne du texte source"), 8),
         Column("updated_at", _("Modifiée le"), 20),
@@ -107,7 +110,11 @@ class Rows:
         fields = [*ROW_FIELDS, *ENGLISH_FIELDS] if self.english else ROW_FIELDS
         rows = self.entries.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK)
         while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
-            yield [self.row(values, tags) for values, tags in self.with_tags(chunk)]
+            block = [self.row(values, tags) for values, tags in self.with_tags(chunk)]
+            connections = followup.connections_as_text([row["reference"] for row in block])
+            for row in block:
+                row["links"], row["framework_items"] = connections[row["reference"]]
+            yield block
 
     def with_tags(self, chunk):
         ids = [values[0] for values in chunk]

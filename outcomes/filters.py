@@ -11,11 +11,13 @@ import unicodedata
 import django_filters
 import django_filters.fields
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
+from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
 # counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
@@ -37,6 +39,12 @@ class CodeMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
 
 class CountryFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CodeMultipleChoiceField
+
+
+def framework_items():
+    """Framework items named by their reference (`MAP-4`), as the `framework` filter takes them."""
+    items = FrameworkItem.objects.select_related("framework")
+    return items.annotate(ref=Concat("framework__code", Value("-"), "code"))
 
 
 class EntryFilterForm(forms.Form):
@@ -77,6 +85,10 @@ class EntryFilter(django_filters.FilterSet):
         label=_("Réunion"), queryset=Meeting.objects.published(), to_field_name="slug"
     )
     session = django_filters.CharFilter(label=_("Session"), max_length=80)
+    framework = django_filters.ModelMultipleChoiceFilter(
+        label=_("Cadre"), queryset=framework_items(), to_field_name="ref"
+    )
+    follow_up = django_filters.MultipleChoiceFilter(label=_("État du suivi"), choices=Progress.choices)
     sort = django_filters.ChoiceFilter(label=_("Tri"), choices=SORT_CHOICES, empty_label=_("Ordre du document"))
 
     class Meta:
@@ -141,6 +153,12 @@ class EntryFilter(django_filters.FilterSet):
             conditions["meeting"] = Q(meeting=data["meeting"])
         if data.get("session_ids"):
             conditions["session"] = Q(session_id__in=data["session_ids"])
+        if data.get("framework"):
+            tags = EntryFrameworkItem.objects.filter(item__in=data["framework"])
+            conditions["framework"] = Q(pk__in=tags.values("entry_id"))
+        if data.get("follow_up"):
+            current = FollowUp.objects.published().current().filter(progress__in=data["follow_up"])
+            conditions["follow_up"] = Q(pk__in=current.values("recommendation_id"))
         if self.query:
             conditions["q"] = search.matching(self.query)
         return conditions
@@ -171,6 +189,8 @@ class EntryFilter(django_filters.FilterSet):
             "theme": self.theme_facet(data.get("theme") or []),
             "organisation": self.organisation_facet(data.get("organisation") or []),
             "meeting": self.meeting_facet(data.get("meeting")),
+            "framework": self.framework_facet(data.get("framework") or []),
+            "follow_up": self.follow_up_facet(data.get("follow_up") or []),
         }
         if data.get("meeting"):
             facets["session"] = self.session_facet(data["meeting"], data.get("session_ids") or [])
@@ -214,6 +234,21 @@ class EntryFilter(django_filters.FilterSet):
         return self.counted_facet(
             entries, "meeting_id", Meeting.objects.all(), [chosen] if chosen else [], lambda m: m.slug, label
         )
+
+    def framework_facet(self, chosen):
+        tags = EntryFrameworkItem.objects.filter(entry__in=self.filtered_except("framework").values("pk"))
+        return self.counted_facet(tags, "item_id", framework_items(), chosen, lambda i: i.ref, lambda i: str(i))
+
+    def follow_up_facet(self, chosen):
+        """Recommendations by the current status of their follow-up (in any country)."""
+        current = FollowUp.objects.published().current()
+        current = current.filter(recommendation__in=self.filtered_except("follow_up").values("pk"))
+        counts = dict(current.order_by().values_list("progress").annotate(n=Count("recommendation", distinct=True)))
+        return [
+            Option(value, label, counts.get(value, 0), value in chosen)
+            for value, label in Progress.choices
+            if counts.get(value) or value in chosen
+        ]
 
     @staticmethod
     def counted_facet(rows, field, objects, chosen, value, label):

@@ -541,3 +541,6 @@ class ContentVersion(models.Model):
 
 
 from .ingest.models import DocumentDraft  # noqa: E402, F401  (its own module; Django finds models here)
+
+# Links, follow-up and frameworks live in their own module; imported here so Django finds them with the app's models.
+from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, Framework, FrameworkItem  # noqa: E402, F401

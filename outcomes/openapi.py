@@ -12,13 +12,15 @@ from django.urls import URLPattern, get_resolver
 from django.utils.translation import gettext as _
 
 from . import api_params
+from .followup import RELATIONS as RELATION_LABELS
 from .models import Country, Entry, EntryCountry, Meeting, Organisation
 from .translation import TranslationStatus
 
-API_VERSION = "1.2.0"  # semantic: a new field or parameter is a minor version, a removal a major one
+API_VERSION = "1.3.0"  # semantic: a new field or parameter is a minor version, a removal a major one
 SLUG = r"^[-a-zA-Z0-9_]+$"
 COUNTRY_CODE = r"^[A-Za-z]{2}$"
 CONVERTER = re.compile(r"<\w+:(\w+)>")
+RELATIONS = [code for code, _label in RELATION_LABELS]  # how an entry's link reads from that entry
 
 
 def nullable(schema):
@@ -112,6 +114,16 @@ def object_schemas():
                 "source_line": nullable(INTEGER),
                 "created_at": DATETIME,
                 "updated_at": DATETIME,
+                "links": {
+                    "type": "array",
+                    "items": closed(
+                        {"relation": {"type": "string", "enum": RELATIONS}, "reference": STRING, "url": URL}
+                    ),
+                },
+                "framework_items": {
+                    "type": "array",
+                    "items": closed({"reference": STRING, "framework": STRING, "code": STRING, "name": STRING}),
+                },
             },
             _("Une entrée publiée, citée mot pour mot du document final."),
         ),

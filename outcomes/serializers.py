@@ -40,7 +40,10 @@ def entry_data(entry, request):
     (verbatim), `sub_points` — these three in the reader's language, see `in_reader_language` for `language`,
     `translation_status`, `fr` and `en` —, `countries` [{code, name, role}] (implementing, partner, then mentioned;
     by name within a role), `themes` [{slug, name}] by name, `organisations` [{slug, acronym, name}], `source_line`,
-    `created_at`, `updated_at`. Titles of the meeting and sessions are in the reader's language too."""
+    `created_at`, `updated_at`, `links` [{relation, reference, url}] to published entries (relation: addresses,
+    addressed_by, implements, implemented_by, follows_up, followed_up_by, see_also) and `framework_items`
+    [{reference, framework, code, name}]; the last two need outcomes.followup.with_connections(). Titles of the
+    meeting and sessions are in the reader's language too."""
     return {
         "reference": entry.reference,
         "url": request.build_absolute_uri(entry.get_absolute_url()),
@@ -67,6 +70,18 @@ def entry_data(entry, request):
         "source_line": entry.source_line,
         "created_at": entry.created_at.isoformat(),
         "updated_at": entry.updated_at.isoformat(),
+        "links": [
+            {
+                "relation": relation,
+                "reference": other.reference,
+                "url": request.build_absolute_uri(other.get_absolute_url()),
+            }
+            for relation, _label, other in entry.public_relations
+        ],
+        "framework_items": [
+            {"reference": item.reference, "framework": item.framework.code, "code": item.code, "name": item.name}
+            for item in entry.framework_item_list
+        ],
     }
 
 

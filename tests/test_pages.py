@@ -533,12 +533,15 @@ PAGES = {
     "home": (lambda d: "/", 9),  # the latest meetings, then their counts; +2: the map (counts, names)
     "meetings": (lambda d: reverse("outcomes:meeting-list"), 7),  # total, page, co-chairs, their counts; +2: chart
     "meeting": (lambda d: d["meeting"].get_absolute_url(), 11),  # +1: the chart of kinds per session
-    "entry": (lambda d: d["practice"].get_absolute_url(), 7),  # +1: related entries ranked on the tag tables
+    # +1: related entries ranked on the tag tables; +2: links both ways, framework items
+    "entry": (lambda d: d["practice"].get_absolute_url(), 9),
     "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 3),
     "countries": (lambda d: reverse("outcomes:country-list"), 6),  # +4: the map and the network (counts, names)
-    "country": (lambda d: "/countries/SN/", 13),  # +2: counts by kind, ids of the first cards of each; +2: network
+    # +2: counts by kind, ids of the first cards of each; +2: network; +2: follow-up counts by status and without any
+    "country": (lambda d: "/countries/SN/", 15),
     "themes": (lambda d: reverse("outcomes:theme-list"), 2),
-    "theme": (lambda d: d["themes"][0].get_absolute_url(), 11),  # +2: the chart (counts, meetings)
+    # +2: the chart (counts, meetings); +2: follow-up counts by status and without any
+    "theme": (lambda d: d["themes"][0].get_absolute_url(), 13),
     "organisations": (lambda d: reverse("outcomes:organisation-list"), 2),
     "organisation": (lambda d: d["frontex"].get_absolute_url(), 8),
 }

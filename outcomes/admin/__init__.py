@@ -9,6 +9,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import entries, history, importing, structure  # noqa: F401  (registers the model admins)
+from .followup import ENTRY_INLINES
+
+# Links, follow-up and frameworks (admin/followup.py): their entry inlines join the entry's page.
+entries.EntryAdmin.inlines = [*entries.EntryAdmin.inlines, *ENTRY_INLINES]
 
 admin.site.site_header = _("Rabat KB · administration")
 admin.site.site_title = _("Rabat KB")

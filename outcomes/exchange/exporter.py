@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from ..models import Entry, EntryCountry, Organisation, Theme
+from .connections import dump_connections
 from .dialect import FORMAT, VERSION, to_yaml
 from .translations import dump_english
 
@@ -20,6 +21,7 @@ def dump_meeting(meeting):
     for entry in meeting.entries.order_by("order"):
         entries[entry.session_id].append(entry)
     tags = _entry_tags(meeting)
+    connections = dump_connections(meeting)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -39,7 +41,7 @@ def dump_meeting(meeting):
                 "parent": slugs.get(session.parent_id),
                 "introduction": session.introduction,
                 **_english(session),
-                "entries": [_dump_entry(entry, tags) for entry in entries[session.pk]],
+                "entries": [_dump_entry(entry, tags, connections) for entry in entries[session.pk]],
             }
             for session in sessions
         ],
@@ -126,7 +128,7 @@ def _dump_speaker(speaker, session_slugs):
     }
 
 
-def _dump_entry(entry, tags):
+def _dump_entry(entry, tags, connections):
     return {
         "reference": entry.reference,
         "kind": entry.kind,
@@ -136,6 +138,7 @@ def _dump_entry(entry, tags):
         "sub_points": entry.sub_points,
         "source_line": entry.source_line,
         **{relation: tags[relation][entry.pk] for relation in ("countries", "themes", "organisations")},
+        **connections[entry.pk],
         **_english(entry),
     }
 

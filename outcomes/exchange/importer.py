@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, ProtectedError
 
 from .. import versions
-from ..models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
-from .fields import at
+from ..models import Entry, EntryCountry, EntryFrameworkItem, EntryLink, Meeting, Organisation, Session, Speaker, Theme
+from .connections import protected_entry_problems, remove_unlisted_links, write_connections
+from .dialect import ExchangeError
+from .fields import Problems, at
 from .schema import validate, validate_vocabulary
 from .translations import english_fields, keep_needs_review
 
@@ -27,6 +29,8 @@ _LABELS = {
     Session: ("session", "sessions"),
     Entry: ("entry", "entries"),
     Speaker: ("speaker", "speakers"),
+    EntryLink: ("link", "links"),
+    EntryFrameworkItem: ("framework tag", "framework tags"),
 }
 
 
@@ -62,7 +66,14 @@ def import_meeting(data, *, dry_run=False, vocabulary=None, user=None):
             _write_vocabulary(plan, result.changes)
             result.meeting = meeting = _write_meeting(plan["meeting"], result.changes)
             sessions = _write_sessions(meeting, plan["sessions"], result.changes)
-            result.assigned_references = _write_entries(meeting, sessions, plan["sessions"], result.changes)
+            result.changes["removed", EntryLink] += remove_unlisted_links(meeting, plan["sessions"])
+            try:
+                result.assigned_references = _write_entries(meeting, sessions, plan["sessions"], result.changes)
+            except ProtectedError as error:
+                raise ExchangeError(protected_entry_problems(error)) from error
+            problems = Problems()
+            write_connections(meeting, plan["sessions"], problems, result.changes)
+            problems.raise_any()  # leaves the transaction: nothing is written
             _write_speakers(meeting, sessions, plan["speakers"], result.changes)
             _, removed = meeting.sessions.exclude(slug__in=list(sessions)).delete()
             result.changes["removed", Session] += removed.get(Session._meta.label, 0)
@@ -197,6 +208,7 @@ def _write_entries(meeting, sessions, items, changes):
         lookup = {"reference": item["reference"]} if item["reference"] and not target.entry else {}
         entry, changed = _upsert(Entry, target.entry, lookup, values, changes)
         kept.add(entry.pk)
+        item["entry_id"] = entry.pk  # for its links and framework items, written once every entry exists
         if target.needs_a_reference:
             assigned.append((target.place, entry.reference))
         retagged = _write_tags(

@@ -8,6 +8,7 @@ depends on another having run.
 from django.core.exceptions import ValidationError
 
 from ..models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
+from .connections import check_frameworks, check_links
 from .facts import meeting_code, source_file
 from .fields import Invalid, Mapping, at, describe, field_value, text_list
 from .translations import read_english
@@ -213,6 +214,12 @@ class SessionsPart(Part):
                 lambda value, at_: self.slugs(value, at_, self.facts.organisation_slugs, "organisation"),
                 default=[],
             ),
+            "frameworks": item.get(
+                "frameworks",
+                lambda value, at_: check_frameworks(value, at_, self.problems, self.facts.framework_items),
+                default=[],
+            ),
+            "links": item.get("links", lambda value, at_: check_links(value, at_, self.problems), default=[]),
         }
         entry.update(read_english(item, self.problems, Entry, entry))
         item.done()
