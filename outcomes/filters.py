@@ -18,13 +18,8 @@ from . import search
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
-<<<<<<< HEAD
-# counted in one line ("and N other options"). On a large corpus a search matches dozens of meetings and countries:
-# uncapped, rendering their options costs more than rendering the entries themselves.
-=======
 # counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
 # and rendering every option with its count would cost more than the entries themselves.
->>>>>>> s2-queries
 FACET_LIMIT = 15
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
 SORT_CHOICES = [
@@ -291,11 +286,7 @@ class Option:
 
     def __init__(self, value, label, count, selected):
         # A plain string, not a lazy translation: facets are cached per language, and unpickling a lazy string
-<<<<<<< HEAD
-        # rebuilds its proxy class, a dozen times per request.
-=======
         # rebuilds its proxy class each time, for every option of every request.
->>>>>>> s2-queries
         self.value, self.label, self.count, self.selected = value, str(label), count, selected
 
     def __repr__(self):
