@@ -152,7 +152,7 @@ class EntryList(ApiView):
             raise JsonError(400, _("Paramètres invalides."), errors)
         try:
             page = paginate(
-                filterset.ordered(filterset.qs),
+                filterset.ordered_for_pages(filterset.qs),
                 paging.cleaned_data["page"],
                 paging.cleaned_data["page_size"],
                 count_queryset=filterset.qs,

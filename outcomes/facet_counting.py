@@ -166,3 +166,12 @@ def where_clause(conditions):
 def tags_condition_sql(tags):
     """The entries having one of `tags`, as a subquery on outcomes_entry_facets (for the listing's filters)."""
     return f"SELECT entry_id FROM {ENTRY_FACETS} WHERE tags && %s::text[]", [tags]
+
+
+def published_tag_counts():
+    """{tag: number of published entries} kept by the triggers (PostgreSQL), or None on SQLite."""
+    if not uses_tag_table():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tag, n FROM {FACET_COUNTS} WHERE n > 0")
+        return dict(cursor.fetchall())

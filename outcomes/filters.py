@@ -16,8 +16,9 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .facet_counting import Condition, count_facets, tags_condition_sql, uses_tag_table
+from .facet_counting import Condition, count_facets, tags_condition_sql, uses_tag_table, where_clause
 from .facets import FACET_LIMIT, explorer_facets
+from .listing import OrderedIds
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
 
 __all__ = ["FACET_LIMIT", "EntryFilter", "filter_key"]
@@ -161,6 +162,14 @@ class EntryFilter(django_filters.FilterSet):
         if self.sort_order == SORT_RELEVANCE and search.uses_postgresql():
             return search.with_rank(queryset, self.query).order_by("-rank", *Entry.objects.document_order())
         return queryset.in_document_order()
+
+    def ordered_for_pages(self, queryset):
+        """What paginate() pages: on PostgreSQL, in document or newest order, the ids from outcomes_entry_facets
+        (listing.OrderedIds); otherwise, or by relevance, the ordered queryset."""
+        if not uses_tag_table() or not self.is_valid() or self.sort_order == SORT_RELEVANCE:
+            return self.ordered(queryset)
+        where, params = where_clause(self.conditions())
+        return OrderedIds(where, params, "newest" if self.sort_order == SORT_NEWEST else "document")
 
     # --- facets ----------------------------------------------------------------------------------------------
 
