@@ -201,6 +201,8 @@ def rebuild(connection=default_connection):
 def switch_triggers(action, connection=default_connection):
     """`DISABLE` or `ENABLE` the triggers that follow the content (a bulk load disables them, then rebuilds)."""
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses to run with checks pending
         for table, name in trigger_names():
             if table != ENTRY_FACETS:
                 cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {name}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
