@@ -86,7 +86,7 @@ def vocabulary(database_url):
     words = sql(
         database_url,
         """SELECT word, ndoc FROM ts_stat($$SELECT to_tsvector('simple', text) FROM outcomes_entry
-           WHERE status = 'published' AND id % 10 = 0$$) WHERE length(word) >= 5 AND word ~ '^[[:alpha:]]+$'
+           WHERE status = 'published' AND id %% 10 = 0$$) WHERE length(word) >= 5 AND word ~ '^[[:alpha:]]+$'
            ORDER BY ndoc DESC, word""",
     )
     return {
@@ -94,8 +94,8 @@ def vocabulary(database_url):
         "themes": themes,
         "organisations": organisations,
         "meetings": meetings,
-        "common": [word for word, _ in words[:300]],
-        "rare": [word for word, ndoc in words if ndoc <= 2],
+        "common": [word for word, _ in words[:150]],  # the most frequent words of the corpus
+        "rare": [word for word, _ in words[-150:]],  # the least frequent
     }
 
 
@@ -453,7 +453,7 @@ def main():
     ]
     warm = [
         ("warm: explorer, 3 filters (repeated)", "/entries/?country=SN&kind=good_practice&theme=" + vocab["themes"][0]),
-        ("warm: search, common word (repeated)", "/entries/?q=" + vocab["common"][0]),
+        ("warm: search, common word (repeated)", "/entries/?" + urlencode({"q": vocab["common"][0]})),
         ("warm: country page (repeated)", "/countries/SN/"),
     ]
     results, notes, floors, writes = {}, {}, {}, 0
