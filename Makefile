@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/rabatkb
 DEV_ENV := DJANGO_DEBUG=true DATABASE_URL=
 
-.PHONY: run test test-postgres test-sqlite install install-dev browser load lint format clean
+.PHONY: run test test-postgres test-sqlite install install-dev browser redis load lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,8 +34,14 @@ browser:
 		|| { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium gettext; } \
 		|| echo "== chromium or gettext could not be installed: the browser tests will fail in CI"
 
+# Debian's redis-server for tests/test_several_servers.py, which starts its own on a free port (never 6379's).
+redis:
+	@command -v redis-server >/dev/null 2>&1 \
+		|| { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq redis-server; } \
+		|| echo "== redis-server could not be installed: the several-servers test will fail in CI"
+
 # PostgreSQL first (DATABASE_URL, or the local server when it answers), then SQLite; fails if either fails.
-test: install-dev browser
+test: install-dev browser redis
 	@status=0; \
 	pg_url="$${DATABASE_URL:-}"; \
 	if [ -z "$$pg_url" ] && $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then pg_url="$(PG_URL)"; fi; \
