@@ -1,9 +1,10 @@
 """A read-only JSON API over the published data: plain Django views returning JsonResponse.
 
-Lists are paginated (`?page=`, `?page_size=` up to 100) with `count`, `next` and `previous`; entries filter exactly
-like the explorer (the same EntryFilter). Unknown objects answer 404, invalid parameters 400, other methods 405,
-all as JSON. No answer quotes markup: `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026` (the same
-JSON data), so a value read from the URL and echoed in an error never reads as HTML, whatever the client does.
+Lists are paginated (`?page=`, `?page_size=` up to 100) with `count`, `next` and `previous` (also as an HTTP `Link`
+header); entries also walk by cursor (`?cursor=`, keyset over the order entries were added, stable under inserts) and
+filter exactly like the explorer (the same EntryFilter). Each list takes the parameters `api_params` declares and
+nothing else. Unknown objects answer 404, invalid, unknown or wrongly repeated parameters 400, other methods 405,
+all as JSON; the contract is the OpenAPI schema of `openapi.py`. No answer quotes markup (see `jsonutil`).
 """
 
 from django.core.paginator import InvalidPage, Paginator
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from . import serializers
+from . import api_params, openapi, serializers
 from .filters import EntryFilter, filter_key
 from .jsonutil import json_response
 from .listing import PageForm, paginate
@@ -40,6 +41,7 @@ class ApiView(View):
 
     def dispatch(self, request, *args, **kwargs):
         try:
+            self.check_parameters(request)
             return super().dispatch(request, *args, **kwargs)
         except Http404:
             return error_response(404, _("Introuvable."))
@@ -51,8 +53,25 @@ class ApiView(View):
         response["Allow"] = "GET, HEAD"
         return response
 
+    def check_parameters(self, request):
+        name = request.resolver_match.url_name if request.resolver_match else ""
+        if request.method.lower() in self.http_method_names and name != "not-found":
+            errors = api_params.parameter_errors(request.GET, api_params.list_parameters(name))
+            if errors:
+                raise JsonError(400, _("Paramètres invalides."), errors)
+
     def get(self, request, *args, **kwargs):
-        return json_response(self.data(request, *args, **kwargs))
+        response = json_response(self.data(request, *args, **kwargs))
+        links = [f'<{url}>; rel="{rel}"' for rel, url in getattr(self, "links", {}).items() if url]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
+    def link_with(self, **changes):
+        params = self.request.GET.copy()
+        for name, value in changes.items():
+            params[name] = value
+        return self.request.build_absolute_uri(f"{self.request.path}?{params.urlencode()}")
 
     def absolute(self, name, *args):
         return self.request.build_absolute_uri(reverse(name, args=args))
@@ -70,15 +89,14 @@ class ApiView(View):
         return self.page_data(page, [serialize(item) for item in page.object_list])
 
     def page_data(self, page, results):
-        def link(number):
-            params = self.request.GET.copy()
-            params["page"] = number
-            return self.request.build_absolute_uri(f"{self.request.path}?{params.urlencode()}")
-
+        self.links = {
+            "next": self.link_with(page=page.next_page_number()) if page.has_next() else None,
+            "prev": self.link_with(page=page.previous_page_number()) if page.has_previous() else None,
+        }
         return {
             "count": page.paginator.count,
-            "next": link(page.next_page_number()) if page.has_next() else None,
-            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "next": self.links["next"],
+            "previous": self.links["prev"],
             "results": results,
         }
 
@@ -100,7 +118,16 @@ class ApiRoot(ApiView):
             "themes": "theme",
             "organisations": "organisation",
         }
-        return {name: self.absolute(f"api:{model}-list") for name, model in lists.items()}
+        return {
+            **{name: self.absolute(f"api:{model}-list") for name, model in lists.items()},
+            "schema": self.absolute("api:schema"),
+            "reference": self.request.build_absolute_uri(reverse("outcomes:api-reference")),
+        }
+
+
+class Schema(ApiView):
+    def data(self, request):
+        return openapi.schema()
 
 
 class MeetingList(ApiView):
@@ -148,8 +175,13 @@ class EntryList(ApiView):
         filterset = EntryFilter.published(request.GET)
         paging = PageForm(request.GET)
         errors = {**filterset.form.errors.get_json_data(), **paging.errors.get_json_data()}
+        if api_params.CURSOR in request.GET and ("page" in request.GET or filterset.sort_order):
+            message = _("Un curseur parcourt les entrées dans l'ordre où elles ont été ajoutées, sans page ni tri.")
+            errors[api_params.CURSOR] = [{"message": message, "code": "invalid"}]
         if errors:
             raise JsonError(400, _("Paramètres invalides."), errors)
+        if api_params.CURSOR in request.GET:
+            return self.cursor_page(filterset, request.GET[api_params.CURSOR], paging.cleaned_data["page_size"])
         try:
             page = paginate(
                 filterset.ordered_for_pages(filterset.qs),
@@ -162,6 +194,38 @@ class EntryList(ApiView):
         except InvalidPage as error:
             raise JsonError(400, str(error), {"page": [{"message": str(error), "code": "invalid"}]}) from error
         return self.page_data(page, [serializers.entry_data(entry, request) for entry in page.object_list])
+
+    def cursor_page(self, filterset, token, size):
+        """A page of the keyset walk over entry ids: new entries join at the end, so no page moves under a reader."""
+        try:
+            direction, pk = api_params.decode_cursor(token)
+        except ValueError as error:
+            message = _("Curseur invalide.")
+            raise JsonError(400, message, {"cursor": [{"message": message, "code": "invalid"}]}) from error
+        ids = filterset.qs.order_by("pk").values_list("pk", flat=True)
+        if direction == "before":
+            page_ids = list(ids.filter(pk__lt=pk).order_by("-pk")[: size + 1])[::-1]
+            more_before, page_ids = len(page_ids) > size, page_ids[-size:]
+            more_after = True
+        else:
+            page_ids = list((ids.filter(pk__gt=pk) if pk is not None else ids)[: size + 1])
+            more_after, page_ids = len(page_ids) > size, page_ids[:size]
+            more_before = pk is not None
+        entries = Entry.objects.filter(pk__in=page_ids).for_cards().order_by("pk")
+        self.links = {
+            "next": self.link_with(cursor=api_params.encode_cursor("after", page_ids[-1]))
+            if more_after and page_ids
+            else None,
+            "prev": self.link_with(cursor=api_params.encode_cursor("before", page_ids[0]))
+            if more_before and page_ids
+            else None,
+        }
+        return {
+            "count": filterset.qs.count(),
+            "next": self.links["next"],
+            "previous": self.links["prev"],
+            "results": [serializers.entry_data(entry, self.request) for entry in entries],
+        }
 
 
 class EntryDetail(ApiView):
@@ -178,7 +242,13 @@ class CountryList(ApiView):
 
     def data(self, request):
         countries = self.countries().order_by("code")
-        if request.GET.get("with_entries") in {"1", "true"}:
+        with_entries = request.GET.get("with_entries")
+        if with_entries not in (None, "1", "true"):
+            message = _("Valeurs admises : 1 ou true.")
+            raise JsonError(
+                400, _("Paramètres invalides."), {"with_entries": [{"message": message, "code": "invalid"}]}
+            )
+        if with_entries:
             countries = countries.filter(entries_count__gt=0)
         return self.paginated(countries, lambda country: serializers.country_data(country, request))
 

@@ -6,6 +6,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", api.ApiRoot.as_view(), name="root"),
+    path("schema/", api.Schema.as_view(), name="schema"),
     path("meetings/", api.MeetingList.as_view(), name="meeting-list"),
     path("meetings/<slug:slug>/", api.MeetingDetail.as_view(), name="meeting-detail"),
     path("sessions/", api.SessionList.as_view(), name="session-list"),

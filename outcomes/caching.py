@@ -2,9 +2,10 @@
 
 Public pages only change when the secretariat writes something, so one number says whether a page may have
 changed: `ContentVersion.version`, bumped by database triggers on every write to the app's tables. Anonymous
-GET/HEAD requests to the `outcomes` URLs get `ETag` and `Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS`;
-a request whose `If-None-Match` still matches gets a 304 without running the view (one tiny query). Signed-in
-users (staff, who see edit links and drafts) get `Cache-Control: private, no-cache` and no ETag.
+GET/HEAD requests to the `outcomes` URLs and the API get `ETag` and
+`Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS`; a request whose `If-None-Match` still matches gets a 304
+without running the view (one tiny query). Signed-in users (staff, who see edit links and drafts) get
+`Cache-Control: private, no-cache` and no ETag.
 
 `cached_by_version(key, compute)` keeps an expensive result (counts over every entry) in Django's cache under
 the current content version: correct by construction, since any write to the content changes the key.
@@ -22,7 +23,7 @@ from django.db import connection
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 
-PUBLIC_NAMESPACE = "outcomes"
+PUBLIC_NAMESPACES = {"outcomes", "api"}  # the pages and the API
 CACHE_SECONDS = 24 * 3600
 
 # Within a request the version is read once (a dict while a request runs, None outside requests).
@@ -79,7 +80,7 @@ class PublicPageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         request.public_etag = None
-        if request.method not in ("GET", "HEAD") or PUBLIC_NAMESPACE not in request.resolver_match.namespaces:
+        if request.method not in ("GET", "HEAD") or not PUBLIC_NAMESPACES & set(request.resolver_match.namespaces):
             return None
         request.is_public_page = True
         if request.user.is_authenticated:

@@ -19,4 +19,5 @@ urlpatterns = [
     path("themes/<slug:slug>/", views.ThemeDetail.as_view(), name="theme-detail"),
     path("organisations/", views.OrganisationIndex.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", views.OrganisationDetail.as_view(), name="organisation-detail"),
+    path("api-reference/", views.ApiReference.as_view(), name="api-reference"),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import queries
+from . import openapi, queries
 from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .queries import by_name
@@ -272,3 +272,12 @@ class OrganisationDetail(DetailView):
             f"organisation-kinds:{self.object.pk}",
         )
         return super().get_context_data(groups=groups, entry_count=sum(count for *_, count in groups), **kwargs)
+
+
+class ApiReference(TemplateView):
+    """The API's reference, read from the same OpenAPI schema `/api/schema/` serves."""
+
+    template_name = "outcomes/api_reference.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reference=openapi.reference(), **kwargs)

@@ -55,6 +55,7 @@ if (BASE_DIR / "bench" / "apps.py").is_file() and importlib.util.find_spec("benc
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "outcomes.security.ContentSecurityPolicyMiddleware",
+    "outcomes.cors.ApiCorsMiddleware",
     "outcomes.security.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,6 +151,8 @@ SOURCE_DOCUMENTS_DIR = BASE_DIR / "fixtures" / "source"
 
 # How long a browser or proxy may reuse a public page before revalidating it (ETag; see outcomes/caching.py).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "60"))
+# Origins allowed to read the API from a browser: `*` (any, the default for this public read-only API) or a list.
+API_CORS_ORIGINS = env_list("DJANGO_API_CORS_ORIGINS", "*")
 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 

@@ -15,7 +15,7 @@ def references(client, query=""):
     return {entry["reference"] for entry in get(client, f"/api/entries/?{query}")["results"]}
 
 
-def test_the_root_lists_the_endpoints(client):
+def test_the_root_lists_the_endpoints(client, db):
     assert get(client, "/api/") == {
         "meetings": "http://testserver/api/meetings/",
         "sessions": "http://testserver/api/sessions/",
@@ -23,6 +23,8 @@ def test_the_root_lists_the_endpoints(client):
         "countries": "http://testserver/api/countries/",
         "themes": "http://testserver/api/themes/",
         "organisations": "http://testserver/api/organisations/",
+        "schema": "http://testserver/api/schema/",
+        "reference": "http://testserver/api-reference/",
     }
 
 
@@ -156,7 +158,7 @@ def test_invalid_pages_on_every_list_answer_400(client, corpus, url):
     get(client, url, status=400)
 
 
-def test_unknown_api_paths_answer_json_404(client):
+def test_unknown_api_paths_answer_json_404(client, db):
     assert get(client, "/api/nothing/here/", status=404) == {"error": "Introuvable."}
 
 
