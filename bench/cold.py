@@ -386,7 +386,8 @@ def report(info, args, size, load_seconds, results, floors, inspected, notes, co
     if notes:
         lines += [
             "",
-            'Datasette dropped facets past its 200 ms budget ("timed out") on the first three questions of: '
+            'Datasette dropped facets past its 200 ms budget ("timed out") on this many of the questions checked '
+            "(the first three of each round): "
             + ", ".join(f"{kind} ({n})" for kind, n in notes.items())
             + ". Rabat KB answered every facet unless the page says otherwise.",
         ]
