@@ -38,6 +38,7 @@ PYTHON = sys.executable
 URLS = [
     # name,                          path,                                                          p95 target (ms)
     ("home", "/", 150),
+    ("meetings list", "/meetings/", 150),
     ("meeting page", "/meetings/{meeting}/", 150),
     ("explorer, unfiltered", "/entries/", 150),
     ("explorer, 3 filters + facets", "/entries/?country={country}&theme={theme}&kind=good_practice", 250),

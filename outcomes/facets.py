@@ -129,7 +129,7 @@ class TagFacet(Facet):
             Option(self.value(obj), self.label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks) for obj in objects
         ]
         hidden = len({key for key, n in counts.items() if n} - set(shown) - chosen_pks)
-        return FacetOptions(sorted(options, key=by_label), hidden=hidden)
+        return FacetOptions(sorted(options, key=by_label), hidden=hidden, counts=counts)
 
 
 class CountryFacet(TagFacet):
@@ -276,12 +276,13 @@ def explorer_facets():
 
 
 class FacetOptions(list):
-    """The options of one facet; `hidden` counts options left out to keep the list short, `timed_out` says that
-    counting took longer than its budget and was given up (the facet then shows a note instead of options)."""
+    """The options of one facet; `hidden` counts options left out to keep the list short, `counts` has every
+    option's count by primary key (the explorer's map draws all the countries), `timed_out` says that counting took
+    longer than its budget and was given up (the facet then shows a note instead of options)."""
 
-    def __init__(self, options=(), hidden=0, timed_out=False):
+    def __init__(self, options=(), hidden=0, counts=None, timed_out=False):
         super().__init__(options)
-        self.hidden, self.timed_out = hidden, timed_out
+        self.hidden, self.counts, self.timed_out = hidden, counts or {}, timed_out
 
     @property
     def any_selected(self):

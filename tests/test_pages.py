@@ -510,15 +510,15 @@ def test_navigation_links_every_section_and_marks_the_current_one(client, docume
 
 # Pinned counts include the content-version query of the ETag (outcomes/caching.py).
 PAGES = {
-    "home": (lambda d: "/", 7),  # the latest meetings, then their counts
-    "meetings": (lambda d: reverse("outcomes:meeting-list"), 5),  # total, page, co-chairs, counts of the page
-    "meeting": (lambda d: d["meeting"].get_absolute_url(), 10),
+    "home": (lambda d: "/", 9),  # the latest meetings, then their counts; +2: the map (counts, names)
+    "meetings": (lambda d: reverse("outcomes:meeting-list"), 7),  # total, page, co-chairs, their counts; +2: chart
+    "meeting": (lambda d: d["meeting"].get_absolute_url(), 11),  # +1: the chart of kinds per session
     "entry": (lambda d: d["practice"].get_absolute_url(), 7),  # +1: related entries ranked on the tag tables
     "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 3),
-    "countries": (lambda d: reverse("outcomes:country-list"), 2),
-    "country": (lambda d: "/countries/SN/", 11),  # +2: counts by kind and the ids of the first cards of each
+    "countries": (lambda d: reverse("outcomes:country-list"), 6),  # +4: the map and the network (counts, names)
+    "country": (lambda d: "/countries/SN/", 13),  # +2: counts by kind, ids of the first cards of each; +2: network
     "themes": (lambda d: reverse("outcomes:theme-list"), 2),
-    "theme": (lambda d: d["themes"][0].get_absolute_url(), 9),
+    "theme": (lambda d: d["themes"][0].get_absolute_url(), 11),  # +2: the chart (counts, meetings)
     "organisations": (lambda d: reverse("outcomes:organisation-list"), 2),
     "organisation": (lambda d: d["frontex"].get_absolute_url(), 8),
 }

@@ -1,0 +1,133 @@
+"""Stacked bars of entries by kind: per theme, per session of a meeting, per meeting (or year) over time.
+
+One bar per row, its label above it and its total at its end, each kind a segment with its colour and pattern
+(style.KIND_STYLES) in the order of Entry.Kind, so that a reader who cannot tell the colours apart still can."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..models import Entry, Meeting
+from . import style
+
+WIDTH = 360  # units; the text is sized so that it stays readable on a phone
+BAR_HEIGHT = 14
+ROW_HEIGHT = 40  # a label line, the bar, a gap
+TOTAL_SPACE = 34  # at the end of the longest bar, for its total
+MAX_ROWS = 30
+LABEL_CHARACTERS = 54
+MEETINGS_ONE_BY_ONE = 12  # more meetings than this are drawn a year per bar
+
+
+def row(label, counts, url=None):
+    """One bar: `counts` is {kind: n}."""
+    return {"label": label, "url": url, "counts": counts}
+
+
+def stacked_bars(rows, picture_id, title, description, row_heading=""):
+    """The template context of a chart of `rows` (from row()), in their order; rows without entries are left out."""
+    rows = [r for r in rows if sum(r["counts"].values())][:MAX_ROWS]
+    largest = max((sum(r["counts"].values()) for r in rows), default=0)
+    scale = (WIDTH - TOTAL_SPACE) / largest if largest else 0
+    kinds_used = {kind for r in rows for kind, n in r["counts"].items() if n}
+    labels = dict(Entry.Kind.choices)
+    bars = []
+    for index, r in enumerate(rows):
+        top, x, segments = index * ROW_HEIGHT, 0.0, []
+        for kind in Entry.Kind.values:
+            n = r["counts"].get(kind, 0)
+            if not n:
+                continue
+            width = n * scale
+            segments.append(
+                {"kind": kind, "label": labels[kind], "count": n, "x": round(x, 2), "width": round(width, 2)}
+            )
+            x += width
+        label = r["label"] if len(r["label"]) <= LABEL_CHARACTERS else r["label"][: LABEL_CHARACTERS - 1] + "…"
+        bars.append(
+            {
+                "label": label,
+                "full_label": r["label"],
+                "url": r["url"],
+                "total": sum(r["counts"].values()),
+                "text_y": top + 12,
+                "bar_y": top + 17,
+                "end": round(x + 4, 2),
+                "total_y": top + 17 + BAR_HEIGHT - 3,
+                "segments": segments,
+                "counts": [r["counts"].get(kind, 0) for kind in Entry.Kind.values if kind in kinds_used],
+            }
+        )
+    kinds = [
+        {"kind": kind, "label": labels[kind], **vars(style.KIND_STYLES[kind])}
+        for kind in Entry.Kind.values
+        if kind in kinds_used
+    ]
+    return {
+        "id": picture_id,
+        "title": title,
+        "description": description,
+        "row_heading": row_heading,
+        "width": WIDTH,
+        "height": len(bars) * ROW_HEIGHT,
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+        "kinds": kinds,
+    }
+
+
+def description_of(rows, what):
+    """A sentence a screen reader reads before the table: how many bars, and the largest."""
+    rows = [r for r in rows if sum(r["counts"].values())]
+    if not rows:
+        return _("Aucune entrée publiée.")
+    top = max(rows, key=lambda r: sum(r["counts"].values()))
+    return _(
+        "Barres empilées : une barre par %(what)s (%(n)s), découpée par type d'entrée ; la plus longue est « "
+        "%(label)s » avec %(total)s entrées. La table ci-dessous donne tous les nombres."
+    ) % {"what": what, "n": len(rows), "label": top["label"], "total": sum(top["counts"].values())}
+
+
+def by_top_session(by_session, sessions):
+    """Rows of counts by kind, one per top-level session of `sessions` (in their order), each with the counts of
+    its sub-headings; `by_session` is {session id: {kind: n}}."""
+    parents = {session.pk: session.parent_id for session in sessions}
+    totals = {}
+    for session_id, kinds in by_session.items():
+        while parents.get(session_id):
+            session_id = parents[session_id]
+        for kind, n in kinds.items():
+            totals.setdefault(session_id, {}).setdefault(kind, 0)
+            totals[session_id][kind] += n
+    return [
+        row(session.title, totals.get(session.pk, {}), f"#{session.anchor}")
+        for session in sessions
+        if session.parent_id is None
+    ]
+
+
+def over_time(by_meeting):
+    """Rows of counts by kind in date order, the undated last: a meeting per row, or a year per row when there
+    are many meetings. Returns (rows, what a row is)."""
+    newest_first = Meeting.objects.published().filter(pk__in=by_meeting).newest_first()
+    newest_first = list(newest_first.only("slug", "title", "start_date"))
+    dated = [meeting for meeting in newest_first if meeting.start_date]
+    meetings = [*reversed(dated), *[meeting for meeting in newest_first if not meeting.start_date]]
+    if len(meetings) <= MEETINGS_ONE_BY_ONE:
+        labels = [f"{m.start_date.year} · {m.title}" if m.start_date else m.title for m in meetings]
+        rows = [row(label, by_meeting[m.pk], m.get_absolute_url()) for label, m in zip(labels, meetings, strict=True)]
+        return rows, _("réunion")
+    years = {}
+    for m in meetings:
+        year = years.setdefault(m.start_date.year if m.start_date else None, {"meetings": 0, "counts": {}})
+        year["meetings"] += 1
+        for kind, n in by_meeting[m.pk].items():
+            year["counts"][kind] = year["counts"].get(kind, 0) + n
+    rows = []
+    for year, found in years.items():
+        named = str(year) if year else _("Sans date")
+        label = ngettext("%(year)s (%(n)s réunion)", "%(year)s (%(n)s réunions)", found["meetings"]) % {
+            "year": named,
+            "n": found["meetings"],
+        }
+        rows.append(row(label, found["counts"]))
+    return rows, _("année")

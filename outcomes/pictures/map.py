@@ -1,0 +1,119 @@
+"""The map of the Rabat Process region, each country shaded by its number of entries.
+
+The shapes come from data/region.json (see tools/build_map.py and LICENSE-region.md), in projected units. The
+map is framed on the countries the knowledge base names (not on the whole region), and only the shapes inside
+the frame are sent."""
+
+import functools
+import json
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..models import Country
+from ..queries import sort_key
+from . import style
+
+REGION_FILE = Path(__file__).parent / "data" / "region.json"
+PADDING = 0.06  # of the frame's size, around the named countries
+MIN_FRAME = 320  # units: a knowledge base naming one small country still shows its neighbours
+ASPECT = (0.8, 1.5)  # width / height, so the map neither towers on a phone nor lies flat on a desktop
+LABEL_MIN_WIDTH = 1 / 16  # of the frame's width: countries narrower than that get no printed count
+
+
+@functools.cache
+def region():
+    return json.loads(REGION_FILE.read_text(encoding="utf-8"))
+
+
+def frame(codes):
+    """(x, y, width, height): the part of the region that shows every country of `codes` that it holds."""
+    shapes = region()["countries"]
+    boxes = [shapes[code]["box"] for code in codes if code in shapes]
+    if not boxes:
+        return 0, 0, region()["width"], region()["height"]
+    x0, y0 = min(box[0] for box in boxes), min(box[1] for box in boxes)
+    x1, y1 = max(box[2] for box in boxes), max(box[3] for box in boxes)
+    width, height = max(x1 - x0, MIN_FRAME), max(y1 - y0, MIN_FRAME)
+    width, height = width * (1 + 2 * PADDING), height * (1 + 2 * PADDING)
+    width = max(width, height * ASPECT[0])
+    height = max(height, width / ASPECT[1])
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return round(cx - width / 2), round(cy - height / 2), round(width), round(height)
+
+
+def overlaps(box, view):
+    x, y, width, height = view
+    return box[0] < x + width and box[2] > x and box[1] < y + height and box[3] > y
+
+
+def map_picture(counts, framed_on, picture_id, title, chosen=()):
+    """The template context of a map: `counts` {code: n} shades the countries, `framed_on` (codes) frames it."""
+    shapes = region()["countries"]
+    view = frame(framed_on)
+    bounds = style.shade_bounds(max(counts.values(), default=0))
+    shades = style.shades_for(bounds)
+    named = {country.code: country for country in Country.objects.filter(code__in=[c for c, n in counts.items() if n])}
+    font = round(view[2] / 48, 1)
+    drawn, linked = [], []
+    for code, shape in shapes.items():
+        if not overlaps(shape["box"], view):
+            continue
+        count = counts.get(code, 0)
+        if not count or code not in named:
+            drawn.append({"d": shape["d"]})
+            continue
+        index = style.shade_class(count, bounds)
+        fill, ink = shades[index]
+        country = named[code]
+        label = None
+        if "dot" not in shape and shape["box"][2] - shape["box"][0] >= view[2] * LABEL_MIN_WIDTH:
+            label = {"x": shape["label"][0], "y": shape["label"][1] + font / 3, "ink": ink}
+        linked.append(
+            {
+                "code": code,
+                "name": country.name,
+                "url": country.get_absolute_url(),
+                "count": count,
+                "d": shape["d"],
+                "fill": fill,
+                "label": label,
+                "dot": shape.get("dot"),
+                "chosen": code in chosen,
+                "description": ngettext("%(name)s : %(count)s entrée", "%(name)s : %(count)s entrées", count)
+                % {"name": country.name, "count": count},
+            }
+        )
+    table = sorted(
+        ({"name": c.name, "url": c.get_absolute_url(), "count": counts[code], "on_map": code in shapes}
+         for code, c in named.items()),
+        key=lambda row: (-row["count"], sort_key(row["name"])),
+    )  # fmt: skip
+    largest = table[0] if table else None
+    return {
+        "id": picture_id,
+        "title": title,
+        "description": _(
+            "Carte de l'Europe et de l'Afrique du Nord, de l'Ouest et centrale. %(n)s pays ont au moins une "
+            "entrée ; le plus cité est %(name)s (%(count)s). Plus la teinte est foncée, plus il y a d'entrées ; "
+            "le nombre est écrit sur les grands pays et la table ci-dessous donne tous les nombres."
+        )
+        % {"n": len(table), "name": largest["name"], "count": largest["count"]}
+        if largest
+        else _("Aucune entrée publiée ne cite de pays."),
+        "viewbox": " ".join(str(value) for value in view),
+        "stroke": round(view[2] / 900, 2),
+        "dot_radius": round(view[2] / 140, 1),
+        "font": font,
+        "background": region()["background"],
+        "unlinked": drawn,
+        "linked": sorted(linked, key=lambda shape: shape["chosen"]),  # chosen outlines drawn last, on top
+        "legend": [
+            {"fill": fill, "label": label}
+            for (fill, _ink), label in zip(shades, style.class_labels(bounds), strict=True)
+        ],
+        "no_entry": style.NO_ENTRY,
+        "table": table,
+        "off_map": [row for row in table if not row["on_map"]],
+    }

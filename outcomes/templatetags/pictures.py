@@ -1,0 +1,129 @@
+"""The pictures (outcomes/pictures/) as template tags: `{% load pictures %}{% country_map %}`.
+
+Each tag computes its picture from the published entries and renders it once per content version and language
+(`cached_by_version`): a page shows a picture for the price of one cache read, and a publication shows at once."""
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from ..caching import cached_by_version
+from ..filters import filter_key
+from ..models import Entry
+from ..pictures import charts, counts, network
+from ..pictures.map import map_picture
+
+register = template.Library()
+
+
+def rendered(key, template_name, compute):
+    return mark_safe(cached_by_version(f"picture:{key}", lambda: render_to_string(template_name, compute())))
+
+
+def published_counts():
+    return cached_by_version("picture-data:country-counts", counts.country_counts)
+
+
+@register.simple_tag
+def country_map():
+    """Every country shaded by its number of published entries."""
+
+    def compute():
+        found = published_counts()
+        return {"picture": map_picture(found, found, "map-countries", _("Entrées publiées par pays"))}
+
+    return rendered("country-map", "includes/pictures/map.html", compute)
+
+
+@register.simple_tag
+def explorer_map(filterset, facets):
+    """The countries of the explorer's entries under every filter but the country one: the counts of its country
+    facet (`facets`, as the explorer computed them), all of them."""
+    if not filterset.is_valid():
+        return ""
+
+    def compute():
+        chosen = {country.code for country in filterset.data_cleaned.get("country") or []}
+        title = _("Entrées par pays, selon les autres filtres choisis")
+        found = facets["country"].counts
+        return {"picture": map_picture(found, published_counts(), "map-explorer", title, chosen)}
+
+    return rendered(f"explorer-map:{filter_key(filterset)}", "includes/pictures/map.html", compute)
+
+
+@register.simple_tag
+def country_network(country):
+    def compute():
+        partners = counts.partner_roles(country)
+        return {"picture": network.country_network(country, partners, "network-country") if partners else None}
+
+    return rendered(f"country-network:{country.pk}", "includes/pictures/country_network.html", compute)
+
+
+@register.simple_tag
+def partnership_network():
+    def compute():
+        pairs = counts.partnerships()
+        return {"picture": network.partnership_network(pairs, "network-partnerships") if pairs else None}
+
+    return rendered("partnership-network", "includes/pictures/partnerships.html", compute)
+
+
+@register.simple_tag
+def theme_chart(themes):
+    """Entries by kind per theme, from the themes index's own counts (`n_<kind>` on each theme)."""
+
+    def compute():
+        rows = [
+            charts.row(theme.name, {kind: getattr(theme, f"n_{kind}") for kind in Entry.Kind.values},
+                       theme.get_absolute_url())
+            for theme in sorted(themes, key=lambda theme: -theme.n_total)
+        ]  # fmt: skip
+        title = _("Entrées par type, pour chaque thème")
+        return chart_context(rows, "chart-themes", title, _("thème"))
+
+    return rendered("theme-chart", "includes/pictures/bars.html", compute)
+
+
+@register.simple_tag
+def theme_meetings_chart(theme):
+    """The theme's entries by kind, meeting after meeting (or year after year)."""
+
+    def compute():
+        by_meeting = counts.kinds_by(Entry.objects.published().filter(themes=theme), "meeting_id")
+        rows, what = charts.over_time(by_meeting)
+        title = _("Entrées du thème par type, au fil des réunions")
+        return chart_context(rows, "chart-theme-meetings", title, what) if len(rows) else {"picture": None}
+
+    return rendered(f"theme-meetings-chart:{theme.pk}", "includes/pictures/bars.html", compute)
+
+
+@register.simple_tag
+def session_chart(meeting, sessions):
+    """The meeting's entries by kind, session by session (a sub-heading counts in its session)."""
+
+    def compute():
+        by_session = counts.kinds_by(Entry.objects.published().filter(meeting=meeting), "session_id")
+        rows = charts.by_top_session(by_session, sessions)
+        return chart_context(rows, "chart-sessions", _("Entrées par type, pour chaque session"), _("session"))
+
+    return rendered(f"session-chart:{meeting.pk}", "includes/pictures/bars.html", compute)
+
+
+@register.simple_tag
+def meetings_chart():
+    """Entries by kind, meeting after meeting (or year after year) in date order; only with several meetings."""
+
+    def compute():
+        by_meeting = counts.kinds_by(Entry.objects.published(), "meeting_id")
+        rows, what = charts.over_time(by_meeting)
+        if len(rows) < 2:
+            return {"picture": None}
+        return chart_context(rows, "chart-meetings", _("Entrées par type, au fil des réunions"), what)
+
+    return rendered("meetings-chart", "includes/pictures/bars.html", compute)
+
+
+def chart_context(rows, picture_id, title, what):
+    return {"picture": charts.stacked_bars(rows, picture_id, title, charts.description_of(rows, what), what)}
