@@ -141,6 +141,15 @@ class EntryFilter(django_filters.FilterSet):
             self._conditions = {name: condition for name, condition in conditions.items() if condition is not None}
         return self._conditions
 
+    def filtered_except(self, *names):
+        """The entries under every condition but those named, and those a facet of that name ignores with its own
+        (country and role go together), as the facet's counts see them."""
+        ignored = set(names)
+        for facet in self.facet_types:
+            if facet.name in names:
+                ignored.update(facet.ignores)
+        return self.queryset.filter(*[self.as_q(c) for name, c in self.conditions().items() if name not in ignored])
+
     def filter_by_facet(self, queryset, name, value):
         condition = self.conditions().get(name)
         return queryset if condition is None else queryset.filter(self.as_q(condition))
