@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/rabatkb
 DEV_ENV := DJANGO_DEBUG=true DATABASE_URL=
 
-.PHONY: run test test-postgres test-sqlite install install-dev browser redis load lint format clean
+.PHONY: run test test-postgres test-sqlite install install-dev browser fault-tools load lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,14 +34,18 @@ browser:
 		|| { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium gettext; } \
 		|| echo "== chromium or gettext could not be installed: the browser tests will fail in CI"
 
-# Debian's redis-server for tests/test_several_servers.py, which starts its own on a free port (never 6379's).
-redis:
+# redis-server and PostgreSQL's binaries for tests/test_faults.py and tests/test_several_servers.py, which start private instances on free ports and
+# stops them under load (never the shared ones). If they cannot be installed, those tests fail in CI.
+fault-tools:
 	@command -v redis-server >/dev/null 2>&1 \
 		|| { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq redis-server; } \
-		|| echo "== redis-server could not be installed: the several-servers test will fail in CI"
+		|| echo "== redis-server could not be installed: the fault tests will fail in CI"
+	@{ ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1 \
+		|| { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq postgresql; } \
+		|| echo "== PostgreSQL's initdb could not be installed: the fault tests will fail in CI"
 
 # PostgreSQL first (DATABASE_URL, or the local server when it answers), then SQLite; fails if either fails.
-test: install-dev browser redis
+test: install-dev browser fault-tools
 	@status=0; \
 	pg_url="$${DATABASE_URL:-}"; \
 	if [ -z "$$pg_url" ] && $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then pg_url="$(PG_URL)"; fi; \

@@ -457,3 +457,6 @@ class HistoryLogAdmin(admin.ModelAdmin):
 
 for _model in [Meeting, Session, Entry, EntryCountry, Speaker, Country, Theme, Organisation]:
     admin.site.register(_model.history.model, HistoryLogAdmin)
+
+# The upload and review of final documents (issue 15) register their own admin page.
+from .ingest import admin_views  # noqa: E402, F401

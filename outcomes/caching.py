@@ -20,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 
@@ -69,7 +70,8 @@ def release():
 
 
 def public_etag():
-    return f'W/"{release()}-{content_version()}-{get_language()}"'
+    # The date too: entry pages cite the day they are read ("accessed on").
+    return f'W/"{release()}-{content_version()}-{get_language()}-{timezone.localdate():%Y%m%d}"'
 
 
 class PublicPageCacheMiddleware:

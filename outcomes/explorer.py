@@ -1,12 +1,10 @@
-"""The entries explorer and its CSV/JSON downloads, both driven by the same EntryFilter and query string."""
+"""The entries explorer and its CSV/XLSX/JSON downloads, all driven by the same EntryFilter and query string."""
 
-import csv
-import io
 import math
 from urllib.parse import quote
 
 from django.core.paginator import InvalidPage
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -15,15 +13,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from . import exports, spreadsheet
 from .caching import cached_by_version
 from .filters import SORT_CHOICES, EntryFilter, filter_key
 from .jsonutil import dumps, json_response
-from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, csv_rows_in_chunks, paginate, with_tags_in_chunks
+from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
 from .serializers import entry_data
 
 FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"]
-EXPORT_CHUNK = 2000  # entries per query (plus one query per tag kind): a bounded memory, few round trips
 
 
 def filter_errors(form):
@@ -100,6 +98,8 @@ class EntryList(TemplateView):
             state_without_size=query_string(self.request.GET, drop=("page", "page_size")),
             csv_url=self.export_url("outcomes:entry-export-csv"),
             json_url=self.export_url("outcomes:entry-export-json"),
+            xlsx_url=self.export_url("outcomes:entry-export-xlsx"),
+            feed_url=self.export_url("outcomes:entry-feed"),
             **kwargs,
         )
 
@@ -129,10 +129,16 @@ class EntryList(TemplateView):
 
 
 class EntryExport(View):
-    """All the entries of an explorer view (the same filters, every page), as CSV or JSON, streamed."""
+    """All the entries of an explorer view (the same filters, every page), as CSV, XLSX or JSON, streamed; the
+    columns and labels are described in outcomes/exports.py."""
 
     format = "csv"
     http_method_names = ["get", "head"]
+    content_types = {
+        "csv": "text/csv; charset=utf-8",
+        "json": "application/json",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
 
     def get(self, request, *args, **kwargs):
         filterset = EntryFilter.published(request.GET)
@@ -144,31 +150,25 @@ class EntryExport(View):
             body = "\n".join(escape(message) for message in messages)
             return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
         entries = filterset.ordered(filterset.qs)
+        name = exports.file_name(filterset, self.format)
         if self.format == "json":
-            chunks = self.json_chunks(with_tags_in_chunks(entries, EXPORT_CHUNK))
-            response = StreamingHttpResponse(chunks, content_type="application/json")
-            response["Content-Disposition"] = 'inline; filename="entries.json"'
+            chunks = self.json_chunks(with_tags_in_chunks(entries, exports.EXPORT_CHUNK))
+            response = StreamingHttpResponse(chunks, content_type=self.content_types["json"])
+            response["Content-Disposition"] = f'inline; filename="{name}"'
+            return response
+        codes = request.GET.get("codes") == "1"
+        chosen = exports.columns_for(filterset.qs)
+        rows = exports.Rows(entries, self.entry_url, codes=codes)
+        if self.format == "xlsx":
+            url = request.build_absolute_uri(f"{reverse('outcomes:entry-list')}?{query_string(request.GET)}")
+            workbook = spreadsheet.workbook_file(rows, chosen, filterset.qs.count(), request.GET, url)
+            response = FileResponse(workbook, content_type=self.content_types["xlsx"], as_attachment=True)
         else:
-            response = StreamingHttpResponse(self.csv_chunks(entries), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="entries.csv"'
+            response = StreamingHttpResponse(
+                exports.csv_chunks(rows, chosen, codes), content_type=self.content_types["csv"]
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-
-    CSV_COLUMNS = [
-        "reference",
-        "kind",
-        "meeting",
-        "session",
-        "order",
-        "title",
-        "text",
-        "sub_points",
-        "countries",
-        "themes",
-        "organisations",
-        "url",
-        "source_line",
-        "updated_at",
-    ]
 
     def entry_url(self, reference):
         """The entry's absolute URL; reverse() once per export, not once per row (it dominates a large export)."""
@@ -178,49 +178,12 @@ class EntryExport(View):
             self.entry_url_marker = marker
         return self.entry_url_pattern.replace(self.entry_url_marker, quote(reference, safe=""))
 
-    def csv_chunks(self, entries):
-        """The CSV, one block of text per chunk of EXPORT_CHUNK entries (see csv_rows_in_chunks)."""
-        yield "\ufeff" + ",".join(self.CSV_COLUMNS) + "\r\n"
-        for rows in csv_rows_in_chunks(entries, EXPORT_CHUNK):
-            block = io.StringIO()
-            csv.writer(block).writerows([formula_safe(cell) for cell in self.row_values(row)] for row in rows)
-            yield block.getvalue()
-
-    def row_values(self, row):
-        return [
-            row["reference"],
-            row["kind"],
-            row["meeting"],
-            row["heading"],
-            row["order"],
-            row["title"],
-            row["text"],
-            "; ".join(row["sub_points"]),
-            row["countries"],
-            row["themes"],
-            row["organisations"],
-            self.entry_url(row["reference"]),
-            row["source_line"] if row["source_line"] is not None else "",
-            row["updated_at"].isoformat(),
-        ]
-
     def json_chunks(self, entries):
         yield '{"entries": ['
         yield from in_blocks(
             ("," if position else "") + dumps(entry_data(entry, self.request)) for position, entry in enumerate(entries)
         )
         yield "]}"
-
-
-def formula_safe(value):
-    """A text cell a spreadsheet would run as a formula (=, +, @, -1…) gets a leading apostrophe; others unchanged."""
-    if (
-        isinstance(value, str)
-        and value
-        and (value[0] in "=+@\t\r" or (value[0] == "-" and value[1:2] not in {" ", ""}))
-    ):
-        return "'" + value
-    return value
 
 
 def in_blocks(pieces, size=64 * 1024):

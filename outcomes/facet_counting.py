@@ -77,10 +77,14 @@ def budget(milliseconds):
         if connection.vendor == "postgresql":
             nested = connection.in_atomic_block
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{max(1, milliseconds)}ms"])
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                    [f"{max(1, milliseconds)}ms"],
+                )
+                previous = cursor.fetchone()[0]  # the request's own (outcomes/ops/timeouts.py), or the server's
                 yield lambda: None
                 if nested:  # SET LOCAL outlives a released savepoint: give the request's transaction its own back
-                    cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
             deadline = [0.0]

@@ -76,55 +76,6 @@ def with_tags_in_chunks(queryset, chunk_size):
         yield from chunk
 
 
-CSV_FIELDS = ["pk", "reference", "kind", "meeting__title", "order", "title", "text", "sub_points", "source_line"]
-CSV_FIELDS += ["updated_at", "session_id", "session__title", "session__parent__title", "session__parent__parent__title"]
-CSV_FIELDS += ["session__parent__parent__parent_id"]
-
-
-def csv_rows_in_chunks(queryset, chunk_size):
-    """The entries of `queryset` as lists of plain dicts (what a CSV row shows, tags already joined into text),
-    one list per chunk of `chunk_size`, for the streamed CSV export.
-
-    No model instances: building every entry with its meeting and sessions, and a related manager per entry and
-    relation, was most of a large export's time. One query for the entries (their meeting's title and the titles
-    of up to three levels of headings joined in), then one per tag kind and chunk, values only."""
-    rows = queryset.values_list(*CSV_FIELDS).iterator(chunk_size=chunk_size)
-    headings = {}  # session id -> "Session › Sub-heading", built once per export
-    while chunk := list(itertools.islice(rows, chunk_size)):
-        ids = [row[0] for row in chunk]
-        countries, themes, organisations = defaultdict(list), defaultdict(list), defaultdict(list)
-        country_tags = EntryCountry.objects.filter(entry_id__in=ids).in_role_order()
-        for entry_id, code, role in country_tags.values_list("entry_id", "country_id", "role"):
-            countries[entry_id].append(f"{code}:{role}")
-        for through, column, ordering, found in [
-            (Entry.themes.through, "theme", Theme._meta.ordering, themes),
-            (Entry.organisations.through, "organisation", Organisation._meta.ordering, organisations),
-        ]:
-            links = through.objects.filter(entry_id__in=ids).order_by(*[f"{column}__{name}" for name in ordering])
-            for entry_id, slug in links.values_list("entry_id", f"{column}__slug"):
-                found[entry_id].append(slug)
-        block = []
-        for pk, reference, kind, meeting, order, title, text, sub_points, source_line, updated_at, *session in chunk:
-            block.append(
-                {
-                    "reference": reference,
-                    "kind": kind,
-                    "meeting": meeting,
-                    "heading": heading_of(headings, *session),
-                    "order": order,
-                    "title": title,
-                    "text": text,
-                    "sub_points": sub_points,
-                    "source_line": source_line,
-                    "updated_at": updated_at,
-                    "countries": "; ".join(countries[pk]),
-                    "themes": "; ".join(themes[pk]),
-                    "organisations": "; ".join(organisations[pk]),
-                }
-            )
-        yield block
-
-
 def heading_of(headings, session_id, *titles_and_deeper):
     """The headings above an entry, outermost first, as Entry.heading_path joins them; `titles` are its session's
     and two ancestors' titles, `deeper` the id of a fourth level (walked with queries: no document has one yet)."""

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -372,6 +373,11 @@ class Entry(models.Model):
         return self.reference.lower()
 
     @property
+    def display_title(self):
+        """The entry in its own words, for headings, page titles and links: its title, or the start of its text."""
+        return self.title or Truncator(self.text).words(16)
+
+    @property
     def is_published(self):
         """EntryQuerySet.published_condition(), for an entry already loaded with its meeting."""
         return self.status == Status.PUBLISHED and self.meeting.is_published
@@ -488,3 +494,6 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})" if self.changed_at else str(self.version)
+
+
+from .ingest.models import DocumentDraft  # noqa: E402, F401  (its own module; Django finds models here)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import explorer, views
+from . import explorer, feeds, views
+from .ops.exports import one_export_per_client
 
 app_name = "outcomes"
 
@@ -9,14 +10,22 @@ urlpatterns = [
     path("meetings/", views.MeetingList.as_view(), name="meeting-list"),
     path("meetings/<slug:slug>/", views.MeetingDetail.as_view(), name="meeting-detail"),
     path("meetings/<slug:slug>/source/", views.MeetingSource.as_view(), name="meeting-source"),
+    path("meetings/<slug:slug>/feed/", feeds.MeetingFeed(), name="meeting-feed"),
+    path("feed/", feeds.EntryFeed(), name="feed"),
     path("entries/", explorer.EntryList.as_view(), name="entry-list"),
-    path("entries.csv", explorer.EntryExport.as_view(format="csv"), name="entry-export-csv"),
-    path("entries.json", explorer.EntryExport.as_view(format="json"), name="entry-export-json"),
+    path("entries.csv", one_export_per_client(explorer.EntryExport.as_view(format="csv")), name="entry-export-csv"),
+    path("entries.json", one_export_per_client(explorer.EntryExport.as_view(format="json")), name="entry-export-json"),
+    path("entries.xlsx", one_export_per_client(explorer.EntryExport.as_view(format="xlsx")), name="entry-export-xlsx"),
+    path("entries/feed/", feeds.ExplorerFeed(), name="entry-feed"),
     path("entries/<str:reference>/", views.EntryDetail.as_view(), name="entry-detail"),
+    path("entries/<str:reference>/cite.bib", views.EntryCitation.as_view(format="bib"), name="entry-citation-bib"),
+    path("entries/<str:reference>/cite.ris", views.EntryCitation.as_view(format="ris"), name="entry-citation-ris"),
     path("countries/", views.CountryIndex.as_view(), name="country-list"),
     path("countries/<str:code>/", views.CountryDetail.as_view(), name="country-detail"),
+    path("countries/<str:code>/feed/", feeds.CountryFeed(), name="country-feed"),
     path("themes/", views.ThemeIndex.as_view(), name="theme-list"),
     path("themes/<slug:slug>/", views.ThemeDetail.as_view(), name="theme-detail"),
+    path("themes/<slug:slug>/feed/", feeds.ThemeFeed(), name="theme-feed"),
     path("organisations/", views.OrganisationIndex.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", views.OrganisationDetail.as_view(), name="organisation-detail"),
     path("api-reference/", views.ApiReference.as_view(), name="api-reference"),

@@ -4,12 +4,12 @@ import re
 
 from django.contrib.auth import get_permission_codename
 from django.db.models import F, FilteredRelation, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import openapi, queries
+from . import citations, openapi, queries
 from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .queries import by_name
@@ -150,7 +150,8 @@ class EntryDetail(DetailView):
             roles=[group for group in roles if group[2]],
             related=queries.related_entries(entry),
             has_source=entry.meeting.source_path() is not None,
-            citation_url=self.request.build_absolute_uri(entry.get_absolute_url()),
+            canonical_url=self.request.build_absolute_uri(entry.get_absolute_url()),
+            citation=citations.sentence(entry, self.request.build_absolute_uri(entry.get_absolute_url())),
             **kwargs,
         )
 
@@ -281,3 +282,26 @@ class ApiReference(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(reference=openapi.reference(), **kwargs)
+
+
+class EntryCitation(EntryDetail):
+    """The entry's citation as a BibTeX or RIS file, for reference managers."""
+
+    format = "bib"
+    formats = {
+        "bib": (citations.bibtex, "application/x-bibtex"),
+        "ris": (citations.ris, "application/x-research-info-systems"),
+    }
+
+    def render_to_response(self, context, **response_kwargs):
+        write, content_type = self.formats[self.format]
+        entry = self.object
+        response = HttpResponse(
+            write(entry, self.request.build_absolute_uri(entry.get_absolute_url())),
+            content_type=f"{content_type}; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="rabat-kb_{entry.reference.lower()}.{self.format}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        return {}

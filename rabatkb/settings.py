@@ -53,12 +53,15 @@ if (BASE_DIR / "bench" / "apps.py").is_file() and importlib.util.find_spec("benc
     INSTALLED_APPS.append("bench.apps.BenchConfig")
 
 MIDDLEWARE = [
+    # First: it logs every request with its final status and whole duration (outcomes/ops/requestlog.py).
+    "outcomes.ops.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "outcomes.security.ContentSecurityPolicyMiddleware",
     "outcomes.cors.ApiCorsMiddleware",
     "outcomes.security.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "outcomes.ops.timeouts.StatementTimeoutMiddleware",
     "outcomes.caching.PublicPageCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,15 +101,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server must fail a request in seconds, not after the system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache keeps counts, facets and rendered fragments under the content version (outcomes/caching.py). A redis://
 # URL shares one cache between all workers and survives restarts; otherwise each process keeps its own in memory,
 # bounded well above Django's default of 300 keys, which the explorer's facets and pages alone would churn through.
+# The Redis backend is Django's, made to serve without the cache while Redis is down (outcomes/ops/cache.py).
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or os.environ.get("REDIS_URL") or ""
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "outcomes.ops.cache.ResilientRedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL:
     raise ImproperlyConfigured(f"DJANGO_CACHE_URL (or REDIS_URL) must be a redis:// URL, not {CACHE_URL!r}.")
 else:
@@ -198,9 +207,36 @@ SECURE_CSP = {
 }
 SESSION_COOKIE_HTTPONLY = True
 
+# Operations (docs/operations.md): bounded work for public requests, readiness, exports.
+# A public request's database statements are cancelled after this long (PostgreSQL; 0 switches it off).
+STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_STATEMENT_TIMEOUT_MS", "5000"))
+READINESS_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_READINESS_TIMEOUT_SECONDS", "2"))
+# Exports one client may run at once (0: no limit); a slot left by a worker that died frees itself after this long.
+EXPORT_CONCURRENCY_PER_CLIENT = int(os.environ.get("DJANGO_EXPORT_CONCURRENCY_PER_CLIENT", "1"))
+EXPORT_SLOT_SECONDS = int(os.environ.get("DJANGO_EXPORT_SLOT_SECONDS", "600"))
+
+# One line per request (logger rabatkb.requests, INFO) with its request id; DJANGO_LOG_FORMAT=json for JSON lines.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "outcomes.ops.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "outcomes.ops.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {"rabatkb.requests": {"level": os.environ.get("DJANGO_REQUEST_LOG_LEVEL", "INFO")}},
 }
+
+# Final documents uploaded to propose a draft meeting (outcomes/ingest/): the largest accepted, and how long
+# reading a PDF or DOCX may take before it is given up.
+INGEST_MAX_BYTES = int(os.environ.get("RABATKB_INGEST_MAX_BYTES", str(10 * 1024 * 1024)))
+INGEST_EXTRACTION_SECONDS = int(os.environ.get("RABATKB_INGEST_EXTRACTION_SECONDS", "30"))

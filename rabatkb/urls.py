@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from outcomes.ops.readiness import readyz
 from outcomes.views_health import favicon, healthz
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("outcomes.api_urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
 ]
 
@@ -18,3 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include("outcomes.urls")),
     prefix_default_language=False,
 )
+
+# A database that cannot answer is a 503 with a static page, not a server error (outcomes/ops/errors.py).
+handler500 = "outcomes.ops.errors.server_error"

@@ -1,10 +1,19 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 
 from outcomes.models import Country, Entry, EntryCountry, Meeting, Session, Status, Theme
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_after_each_test():
+    """No test sees another's cache: cached counts, or an export slot held by a response the test never read
+    to the end (the test client closes a streamed response only then; outcomes/ops/exports.py)."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,27 +1,33 @@
 import csv
 import io
 import json
+import tracemalloc
 
+import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from openpyxl.utils import get_column_letter
 
-from outcomes.models import Theme
+from outcomes.models import Entry, Theme
 from tests.corpus import PUBLISHED, build_entries, corpus_fixture, refs  # noqa: F401
 
-CSV_URL, JSON_URL, PAGE_URL = (
+CSV_URL, JSON_URL, XLSX_URL, PAGE_URL = (
     reverse("outcomes:entry-export-csv"),
     reverse("outcomes:entry-export-json"),
+    reverse("outcomes:entry-export-xlsx"),
     reverse("outcomes:entry-list"),
 )
 
 
-def csv_rows(client, query=""):
-    response = client.get(f"{CSV_URL}?{query}")
+def csv_rows(client, query="", codes=True, url=CSV_URL, delimiter=";"):
+    """The rows of the CSV export; by default its `codes=1` variant for machines (column and value codes)."""
+    response = client.get(f"{url}?{query}{'&codes=1' if codes else ''}")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf"), "a BOM, so spreadsheets read UTF-8"
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def json_entries(client, query=""):
@@ -68,26 +74,28 @@ def test_csv_has_one_row_per_entry_with_tags_joined(client, corpus):
         "meeting",
         "session",
         "order",
-        "title",
         "text",
         "sub_points",
-        "countries",
+        "implementing",
+        "partner",
+        "mentioned",
         "themes",
         "organisations",
         "url",
         "source_line",
         "updated_at",
-    ]
-    assert patrols["countries"] == "SN:implementing; ES:partner"
+    ], "no title column: no entry of the view has a title"
+    assert (patrols["implementing"], patrols["partner"], patrols["mentioned"]) == ("SN:implementing", "ES:partner", "")
     assert patrols["text"] == "Des patrouilles conjointes entre le Sénégal et l'Espagne."
     assert patrols["meeting"] == "Gestion des frontières"
     assert patrols["session"] == "Défis"
     assert patrols["source_line"] == "10"
     assert patrols["url"] == f"http://testserver/entries/{corpus['patrols'].reference}/"
-    assert exchange["countries"] == "ML:implementing; SN:mentioned"
+    assert (exchange["implementing"], exchange["mentioned"]) == ("ML:implementing", "SN:mentioned")
     assert exchange["themes"] == "patrouilles; information"
     assert exchange["organisations"] == "frontex"
-    assert exchange["sub_points"] == "vite; bien"
+    assert exchange["text"] == "Renforcer l'échange d'informations avec Frontex :", "sub-points not repeated"
+    assert exchange["sub_points"] == "1) vite\n2) bien"
     assert rows[corpus["cooperation"].reference]["session"] == "Défis › Défis régionaux"
 
 
@@ -114,9 +122,11 @@ def test_the_page_links_to_its_exports_with_the_same_filters(client, corpus):
     html = client.get(f"{PAGE_URL}?country=SN&theme=patrouilles&page=2&page_size=1").content.decode()
     assert 'href="/entries.csv?country=SN&amp;theme=patrouilles"' in html
     assert 'href="/entries.json?country=SN&amp;theme=patrouilles"' in html
+    assert 'href="/entries.xlsx?country=SN&amp;theme=patrouilles"' in html
+    assert 'href="/entries/feed/?country=SN&amp;theme=patrouilles"' in html
 
 
-@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL, XLSX_URL])
 @pytest.mark.parametrize("query", ["country=XX", "kind=nope", "meeting=reunion-brouillon", "q=" + "x" * 300])
 def test_invalid_filters_answer_400_with_the_reason(client, corpus, url, query):
     response = client.get(f"{url}?{query}")
@@ -124,7 +134,7 @@ def test_invalid_filters_answer_400_with_the_reason(client, corpus, url, query):
     assert response.content
 
 
-@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL, XLSX_URL])
 def test_exports_are_read_only(client, url, db):
     assert client.post(url).status_code in {403, 405}
     assert client.head(url).status_code == 200
@@ -136,8 +146,9 @@ def test_exports_run_a_constant_number_of_queries(
 ):
     build_entries(make_entry, make_session, make_theme, count)
     theme = Theme.objects.get()
-    # Pinned counts include the content-version query of the ETag (outcomes/caching.py).
-    with django_assert_max_num_queries(6):
+    # Pinned counts include the content-version query of the ETag (outcomes/caching.py); the CSV adds one query
+    # to know which optional columns the view fills.
+    with django_assert_max_num_queries(7):
         assert len(csv_rows(client, "country=SN")) == count
     with django_assert_max_num_queries(6):
         assert len(json_entries(client, f"theme={theme.slug}")) == count
@@ -149,7 +160,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(clie
     )
     row = next(row for row in csv_rows(client) if row["reference"] == formula.reference)
     assert row["text"] == '\'=HYPERLINK("http://example.org","clic")'
-    assert row["sub_points"] == "'+1; - un tiret suivi d'un espace"
+    assert row["sub_points"] == "1) +1\n2) - un tiret suivi d'un espace"
     data = next(e for e in json_entries(client) if e["reference"] == formula.reference)
     assert data["text"] == '=HYPERLINK("http://example.org","clic")', "JSON keeps the verbatim text"
 
@@ -168,3 +179,60 @@ def test_the_csv_session_column_gives_every_heading_above_the_entry(client, make
         "Au deuxième niveau.": "Coopération › Politiques",
         "Au quatrième niveau.": "Coopération › Politiques › Espagne › Patrouilles",
     }
+
+
+# --- downloads a ministry can open ------------------------------------------------------------------------------
+
+
+def test_the_csv_speaks_the_readers_language_and_separator(client, corpus):
+    french = csv_rows(client, "country=SN&role=implementing", codes=False)
+    assert french[0]["Type"] == "Bonne pratique" and french[0]["Pays qui mettent en œuvre"] == "Sénégal"
+    assert french[0]["Pays partenaires"] == "Espagne" and french[0]["Thèmes"] == "Patrouilles conjointes"
+    english = csv_rows(client, "country=SN&role=implementing", codes=False, url="/en/entries.csv", delimiter=",")
+    assert english[0]["Kind"] == "Good practice" and english[0]["Implementing countries"] == "Senegal"
+    assert english[0]["Themes"] == "Joint patrols"
+
+
+def test_file_names_say_what_they_hold(client, corpus):
+    response = client.get(f"{XLSX_URL}?country=SN&kind=good_practice")
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="rabat-kb_senegal_bonne-pratique_{today}.xlsx"'
+    english = client.get("/en/entries.csv?country=SN&theme=patrouilles")
+    assert english["Content-Disposition"] == f'attachment; filename="rabat-kb_senegal_joint-patrols_{today}.csv"'
+    assert client.get(CSV_URL)["Content-Disposition"] == f'attachment; filename="rabat-kb_{today}.csv"'
+
+
+def test_the_xlsx_has_a_styled_frozen_filtered_header_and_says_which_query_made_it(client, corpus):
+    response = client.get(f"{XLSX_URL}?country=SN")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    entries, about = book.worksheets
+    header = [cell.value for cell in entries[1]]
+    assert header[:4] == ["Référence", "Type", "Réunion", "Rubrique"] and "Titre" not in header
+    assert entries[1][0].font.bold and entries.freeze_panes == "A2"
+    assert entries.auto_filter.ref == f"A1:{get_column_letter(len(header))}{entries.max_row}"
+    assert entries.column_dimensions["G"].width > entries.column_dimensions["A"].width
+    references = [row[0] for row in entries.iter_rows(min_row=2, values_only=True)]
+    assert references == page_references(client, "country=SN")
+    facts = {row[0]: row[1] for row in about.iter_rows(min_row=2, values_only=True)}
+    assert facts["country"] == "SN" and facts["Entrées"] == len(references)
+    assert facts["Adresse de la vue"] == "http://testserver/entries/?country=SN"
+
+
+def test_xlsx_memory_stays_flat_as_the_rows_grow(client, make_entry, make_session, make_theme, monkeypatch):
+    """With chunks of 50 entries, peak memory for 1,500 rows is about that for 150: rows go to disk as written."""
+    monkeypatch.setattr("outcomes.exports.EXPORT_CHUNK", 50)
+
+    def peak(count):
+        build_entries(make_entry, make_session, make_theme, count)
+        tracemalloc.start()
+        response = client.get(XLSX_URL)
+        b"".join(response.streaming_content)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        Entry.objects.all().delete()
+        return peak
+
+    small, large = peak(150), peak(1500)
+    assert large < small * 2, (small, large)

@@ -20,7 +20,9 @@ from django.utils.regex_helper import normalize
 import outcomes
 
 ALLOWED = {200, 301, 302, 400, 404, 405}
-DATA_TYPES = {"application/json", "text/csv", "text/plain", "text/javascript"}
+DATA_TYPES = {"application/json", "text/csv", "text/plain", "text/javascript", "application/atom+xml"}
+DATA_TYPES |= {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/x-bibtex"}
+DATA_TYPES |= {"application/x-research-info-systems"}
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE_BREAKOUT = "\"'><img src=x onerror=alert(1)>"
 

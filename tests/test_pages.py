@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status
 
@@ -217,7 +219,11 @@ def test_meeting_page_shows_metadata_sessions_and_entries_in_document_order(clie
 
 def test_meeting_page_has_a_table_of_contents_with_anchors_and_sub_headings(client, document):
     html = html_of(client.get(document["meeting"].get_absolute_url()))
-    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('<nav class="toc"'))]
+    toc = html[
+        html.index('<nav class="toc toc--wide"') : html.index("</nav>", html.index('<nav class="toc toc--wide"'))
+    ]
+    folded = html[html.index('<details class="toc toc--folded">') : html.index("</details>", html.index("toc--folded"))]
+    assert folded.count("<li>") == toc.count("<li>"), "on a phone, the same contents fold under a summary"
     for anchor in ["session-objectifs", "session-cooperation", "session-politique"]:
         assert f'href="#{anchor}"' in toc
         assert f'id="{anchor}"' in html
@@ -246,9 +252,9 @@ def test_meeting_page_shows_each_entry_with_its_tags_and_roles(client, document)
 
 def test_entry_titles_sit_one_level_below_their_heading(client, document, make_entry):
     session = Session.objects.get(slug="politique")  # a sub-heading (h3) of "Coopération frontalière" (h2)
-    make_entry(session=session, order=9, title="Trois piliers", text="Texte titré.")
+    titled = make_entry(session=session, order=9, title="Trois piliers", text="Texte titré.")
     html = html_of(client.get(document["meeting"].get_absolute_url()))
-    assert '<h4 class="entry-card__title">Trois piliers</h4>' in html
+    assert f'<h4 class="entry-card__title"><a href="{titled.get_absolute_url()}">Trois piliers</a></h4>' in html
 
 
 def test_meeting_page_links_the_previous_meeting_only_when_published(client, document, make_meeting):
@@ -306,10 +312,20 @@ def test_entry_page_has_a_stable_reference_and_a_how_to_cite_line(client, docume
     entry = document["policy"]
     page = text_of(client.get(entry.get_absolute_url()))
     assert f"Référence stable {entry.reference}" in page
+    today = date_format(timezone.localdate(), "DATE_FORMAT")
     assert (
-        f"« Réunion thématique sur la gestion des frontières », {entry.reference}, "
-        f"Base de connaissances du Processus de Rabat, http://testserver/entries/{entry.reference}/"
+        f"« {entry.text} », Politique {entry.reference}. Dans : Document final "
+        f"(Processus de Rabat, s.d.). Texte original en français. Rabat KB, "
+        f"http://testserver/entries/{entry.reference}/ (consulté le {today})."
     ) in page
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert f"<title>{entry.display_title} · Politique {entry.reference} · Rabat KB</title>" in html
+    assert f'<h1 lang="fr">{entry.display_title}</h1>' in html
+    assert f'<meta property="og:url" content="http://testserver/entries/{entry.reference}/">' in html
+    assert (
+        f'href="/entries/{entry.reference}/cite.bib"' in html and f'href="/entries/{entry.reference}/cite.ris"' in html
+    )
+    assert html.index('class="entry-full__text"') < html.index('id="provenance-title"'), "the text comes first"
 
 
 def test_related_entries_share_themes_or_countries_and_are_published(client, document, make_entry, make_session):
@@ -481,7 +497,8 @@ def test_english_pages_show_english_interface_country_and_theme_names(client, do
     page = text_of(client.get(f"/en/entries/{document['policy'].reference}/"))
     assert "How to cite" in page and "Implementing or presenting country Spain" in page
     reference = document["policy"].reference
-    assert f"“Réunion thématique sur la gestion des frontières”, {reference}, Rabat Process knowledge base" in page
+    assert f"“{document['policy'].text}”, Policy {reference}. In: Document final (Rabat Process, n.d.)." in page
+    assert "Original text in French." in page
     assert "Trois piliers" in page  # the content stays in French
     assert "Page not found" in text_of(client.get("/en/entries/NOPE/"))
 

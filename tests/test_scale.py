@@ -88,7 +88,7 @@ def test_exports_are_streamed_in_blocks_not_one_write_per_row(client, make_entry
 
 
 def test_the_csv_is_written_one_chunk_of_entries_at_a_time(client, make_entry, make_session, monkeypatch):
-    monkeypatch.setattr("outcomes.explorer.EXPORT_CHUNK", 10)  # memory bounded by a chunk, never every row
+    monkeypatch.setattr("outcomes.exports.EXPORT_CHUNK", 10)  # memory bounded by a chunk, never every row
     session = make_session()
     for order in range(1, 26):
         make_entry(session=session, order=order)

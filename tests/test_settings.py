@@ -90,7 +90,7 @@ def test_without_a_cache_url_each_process_keeps_a_bounded_cache_in_memory():
 )
 def test_a_redis_url_selects_djangos_redis_cache(env, location):
     assert cache_settings(**env, DJANGO_CACHE_KEY_PREFIX="kb-staging") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "outcomes.ops.cache.ResilientRedisCache",  # Django's RedisCache that degrades when Redis is down
         "LOCATION": location,
         "KEY_PREFIX": "kb-staging",
     }
@@ -120,7 +120,7 @@ cache.delete(key)
     env = {"DJANGO_DEBUG": "true", "DJANGO_SETTINGS_MODULE": "rabatkb.settings"}
     result = run_python(script, {**env, "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/0", "REDIS_URL": ""})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "RedisCache {'entries': 84}"
+    assert result.stdout.strip() == "ResilientRedisCache {'entries': 84}"
 
 
 def test_models_and_migrations_agree(db):

@@ -1,0 +1,1 @@
+"""What an operator needs: readiness, answers when the database fails, bounded work, request logs, backups."""
