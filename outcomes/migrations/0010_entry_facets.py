@@ -18,6 +18,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outcomes", "0008_one_order_for_meetings_entries_and_country_tags")]
+    dependencies = [("outcomes", "0009_document_draft")]
 
     operations = [migrations.RunPython(install, uninstall)]
