@@ -2,10 +2,14 @@
 
 Lists are paginated (`?page=`, `?page_size=` up to 100) with `count`, `next` and `previous` (also as an HTTP `Link`
 header); entries also walk by cursor (`?cursor=`, keyset over the order entries were added, stable under inserts) and
-filter exactly like the explorer (the same EntryFilter). Each list takes the parameters `api_params` declares and
-nothing else. Unknown objects answer 404, invalid, unknown or wrongly repeated parameters 400, other methods 405,
-all as JSON; the contract is the OpenAPI schema of `openapi.py`. No answer quotes markup (see `jsonutil`).
+filter exactly like the explorer (the same EntryFilter). `?lang=en` gives the texts in English where they are
+translated, with both editions and their translation status (French by default). Each list takes the parameters
+`api_params` declares and nothing else. Unknown objects answer 404, invalid, unknown or wrongly repeated parameters
+400, other methods 405, all as JSON; the contract is the OpenAPI schema of `openapi.py`. No answer quotes markup
+(see `jsonutil`).
 """
+
+import contextlib
 
 from django.core.paginator import InvalidPage, Paginator
 from django.core.validators import slug_re
@@ -13,20 +17,26 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from . import api_params, openapi, serializers
+from . import api_params, followup, openapi, serializers
 from .filters import EntryFilter, filter_key
 from .jsonutil import json_response
 from .listing import PageForm, paginate
 from .models import Country, Entry, Meeting, Organisation, Session, Theme
+from .translation import content_language
+from .withdrawals import find_withdrawal
 
 
 def published_entry_ids():
     return Entry.objects.published().values("pk")
+
+
+LANGUAGES = ("fr", "en")  # of the texts, `?lang=` (see serializers.in_reader_language)
 
 
 class JsonError(Exception):
@@ -40,6 +50,15 @@ class ApiView(View):
     http_method_names = ["get", "head"]
 
     def dispatch(self, request, *args, **kwargs):
+        lang = request.GET.get(api_params.LANGUAGE)
+        if lang is not None and lang not in LANGUAGES:
+            errors = {api_params.LANGUAGE: [{"message": lang, "code": "invalid"}]}
+            return error_response(400, _("Langue inconnue : lang=fr ou lang=en."), errors)
+        # Texts in the language asked for, French by default; labels and messages in it too when it is asked for.
+        with content_language(lang or "fr"), translation.override(lang) if lang else contextlib.nullcontext():
+            return self.answer(request, *args, **kwargs)
+
+    def answer(self, request, *args, **kwargs):
         try:
             self.check_parameters(request)
             return super().dispatch(request, *args, **kwargs)
@@ -193,7 +212,8 @@ class EntryList(ApiView):
             )
         except InvalidPage as error:
             raise JsonError(400, str(error), {"page": [{"message": str(error), "code": "invalid"}]}) from error
-        return self.page_data(page, [serializers.entry_data(entry, request) for entry in page.object_list])
+        entries = followup.with_connections(page.object_list)
+        return self.page_data(page, [serializers.entry_data(entry, request) for entry in entries])
 
     def cursor_page(self, filterset, token, size):
         """A page of the keyset walk over entry ids: new entries join at the end, so no page moves under a reader."""
@@ -224,14 +244,19 @@ class EntryList(ApiView):
             "count": filterset.qs.count(),
             "next": self.links["next"],
             "previous": self.links["prev"],
-            "results": [serializers.entry_data(entry, self.request) for entry in entries],
+            "results": [serializers.entry_data(entry, self.request) for entry in followup.with_connections(entries)],
         }
 
 
 class EntryDetail(ApiView):
-    def data(self, request, reference):
-        entry = get_object_or_404(Entry.objects.published().for_cards(), reference=reference)
-        return serializers.entry_data(entry, request)
+    def get(self, request, reference):
+        entry = Entry.objects.published().for_cards().filter(reference=reference).first()
+        if entry is not None:
+            return json_response(serializers.entry_data(followup.with_connections([entry])[0], request))
+        withdrawal = find_withdrawal(reference)
+        if withdrawal is None:
+            raise Http404
+        return json_response({"error": _("Cette entrée a été retirée."), **withdrawal.as_json(request)}, status=410)
 
 
 class CountryList(ApiView):

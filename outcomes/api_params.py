@@ -17,6 +17,7 @@ from .listing import PageForm
 
 PAGING = ("page", "page_size")
 CURSOR = "cursor"
+LANGUAGE = "lang"
 
 
 def paging_fields():
@@ -36,7 +37,16 @@ class CursorField(forms.CharField):
 
 
 def list_parameters(view_name):
-    """{name: form field} of the parameters the list `view_name` takes."""
+    """{name: form field} of the parameters the list (or object) `view_name` takes; every one takes `lang`."""
+    return {**_own_parameters(view_name), LANGUAGE: language_field()}
+
+
+def language_field():
+    """`?lang=`: the language of the texts (English where translated), of labels and of messages."""
+    return forms.ChoiceField(label=_("Langue"), choices=[("fr", "fr"), ("en", "en")], required=False)
+
+
+def _own_parameters(view_name):
     if view_name == "entry-list":
         return {**entry_filter_fields(), **paging_fields(), CURSOR: CursorField(label=_("Curseur"))}
     if view_name == "session-list":

@@ -13,19 +13,21 @@ def year_of(meeting):
 
 
 def document_title(meeting):
-    return meeting.source_title or meeting.title
+    shown = meeting.shown
+    return getattr(shown, "source_title", "") or shown.title
 
 
 def sentence(entry, url):
     """The citation as a reader writes it, in the active language."""
     return _(
         "« %(headline)s », %(kind)s %(reference)s. Dans : %(document)s (Processus de Rabat, %(year)s). "
-        "Texte original en français. Rabat KB, %(url)s (consulté le %(today)s)."
+        "Texte : %(language)s. Rabat KB, %(url)s (consulté le %(today)s)."
     ) % {
         "headline": entry.display_title,
         "kind": entry.get_kind_display(),
         "reference": entry.reference,
         "document": document_title(entry.meeting),
+        "language": entry.citation_language,
         "year": year_of(entry.meeting),
         "url": url,
         "today": formats.date_format(timezone.localdate(), "DATE_FORMAT"),

@@ -13,15 +13,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import exports, spreadsheet
+from . import exports, followup, spreadsheet
 from .caching import cached_by_version
 from .filters import SORT_CHOICES, EntryFilter, filter_key
 from .jsonutil import dumps, json_response
 from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
+from .models_followup import Progress
 from .serializers import entry_data
 
-FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "sort"]
+FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "framework"]
+FILTER_PARAMS += ["follow_up", "sort"]
 
 
 def filter_errors(form):
@@ -112,6 +114,7 @@ class EntryList(TemplateView):
         labels = {name: {option.value: option.label for option in options} for name, options in facets.items()}
         labels["kind"] = dict(Entry.Kind.choices)
         labels["role"] = dict(EntryCountry.Role.choices)
+        labels["follow_up"] = dict(Progress.choices)
         chips = []
         for name in FILTER_PARAMS:
             if name == "sort":
@@ -152,7 +155,8 @@ class EntryExport(View):
         entries = filterset.ordered(filterset.qs)
         name = exports.file_name(filterset, self.format)
         if self.format == "json":
-            chunks = self.json_chunks(with_tags_in_chunks(entries, exports.EXPORT_CHUNK))
+            loaded = with_tags_in_chunks(entries, exports.EXPORT_CHUNK)
+            chunks = self.json_chunks(followup.in_chunks_with_connections(loaded, exports.EXPORT_CHUNK))
             response = StreamingHttpResponse(chunks, content_type=self.content_types["json"])
             response["Content-Disposition"] = f'inline; filename="{name}"'
             return response

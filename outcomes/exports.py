@@ -19,13 +19,18 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import followup
 from .listing import heading_of
 from .models import Entry, EntryCountry, Organisation, Theme
+from .translation import TRANSLATED, reader_language
 
 EXPORT_CHUNK = 2000  # entries per query (plus one query per tag kind): a bounded memory, few round trips
 ROW_FIELDS = ["pk", "reference", "kind", "meeting__title", "order", "title", "text", "sub_points", "source_line"]
 ROW_FIELDS += ["updated_at", "session_id", "session__title", "session__parent__title", "session__parent__parent__title"]
 ROW_FIELDS += ["session__parent__parent__parent_id"]
+# The English edition, read for exports in English: the English where an item has it, the French apart.
+ENGLISH_FIELDS = ["title_en", "text_en", "sub_points_en", "translation_status", "meeting__title_en"]
+ENGLISH_FIELDS += ["meeting__translation_status"]
 
 
 @dataclass
@@ -47,14 +52,27 @@ def columns():
         Column("title", _("Titre"), 30, optional=True),
         Column("text", _("Texte"), 80),
         Column("sub_points", _("Sous-points"), 60, optional=True),
+        *(english_columns() if reader_language() == "en" else []),
         Column("implementing", _("Pays qui mettent en œuvre"), 24),
         Column("partner", _("Pays partenaires"), 24),
         Column("mentioned", _("Pays mentionnés"), 24),
         Column("themes", _("Thèmes"), 36),
         Column("organisations", _("Organisations"), 24),
+        Column("links", _("Liens vers d'autres entrées"), 30),
+        Column("framework_items", _("Cadres de référence"), 24),
         Column("url", _("Adresse"), 40),
         Column("source_line", _("Ligne du texte source"), 8),
         Column("updated_at", _("Modifiée le"), 20),
+    ]
+
+
+def english_columns():
+    return [
+        Column("language", _("Langue du texte"), 8),
+        Column("translation_status", _("Statut de la traduction"), 14),
+        Column("title_fr", _("Titre (original français)"), 30, optional=True),
+        Column("text_fr", _("Texte (original français)"), 80),
+        Column("sub_points_fr", _("Sous-points (original français)"), 60, optional=True),
     ]
 
 
@@ -63,6 +81,7 @@ def columns_for(entries):
     present = entries.order_by().aggregate(
         title=Count("pk", filter=~Q(title="")), sub_points=Count("pk", filter=~Q(sub_points=[]))
     )
+    present |= {"title_fr": present["title"], "sub_points_fr": present["sub_points"]}
     return [column for column in columns() if not column.optional or present[column.code]]
 
 
@@ -82,14 +101,20 @@ class Rows:
 
     def __init__(self, entries, entry_url, codes=False):
         self.entries, self.entry_url, self.codes = entries, entry_url, codes
+        self.english = reader_language() == "en"
         self.name = "name_en" if (get_language() or "fr").startswith("en") else "name_fr"
         self.kind_labels = dict(Entry.Kind.choices)
         self.headings = {}
 
     def __iter__(self):
-        rows = self.entries.values_list(*ROW_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+        fields = [*ROW_FIELDS, *ENGLISH_FIELDS] if self.english else ROW_FIELDS
+        rows = self.entries.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK)
         while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
-            yield [self.row(values, tags) for values, tags in self.with_tags(chunk)]
+            block = [self.row(values, tags) for values, tags in self.with_tags(chunk)]
+            connections = followup.connections_as_text([row["reference"] for row in block])
+            for row in block:
+                row["links"], row["framework_items"] = connections[row["reference"]]
+            yield block
 
     def with_tags(self, chunk):
         ids = [values[0] for values in chunk]
@@ -114,9 +139,26 @@ class Rows:
             yield values, tags[values[0]]
 
     def row(self, values, tags):
+        english = dict(zip(ENGLISH_FIELDS, values[len(ROW_FIELDS) :], strict=False))
+        values = values[: len(ROW_FIELDS)]
         pk, reference, kind, meeting, order, title, text, sub_points, source_line, updated_at, *session = values
         join = "; ".join
+        french = {}
+        if english:
+            translated = english["translation_status"] in TRANSLATED
+            french = {
+                "language": "en" if translated else "fr",
+                "translation_status": english["translation_status"],
+                "title_fr": title,
+                "text_fr": text_without_sub_points(text, sub_points),
+                "sub_points_fr": numbered(sub_points),
+            }
+            if translated:
+                title, text, sub_points = english["title_en"], english["text_en"], english["sub_points_en"]
+            if english["meeting__translation_status"] in TRANSLATED:
+                meeting = english["meeting__title_en"]
         return {
+            **french,
             "reference": reference,
             "kind": kind if self.codes else str(self.kind_labels[kind]),
             "meeting": meeting,

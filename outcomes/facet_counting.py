@@ -54,11 +54,13 @@ def count_facets(facets, data, conditions, entries):
                     ignored, group = remaining[0]
                     before_each_pass()
                     kept = {name: c for name, c in conditions.items() if name not in ignored}
-                    if uses_tag_table():
-                        counts = counts_from_tags(group, data, kept)
-                    else:
+                    tagged = [facet for facet in group if facet.tag_prefix] if uses_tag_table() else []
+                    counts = counts_from_tags(tagged, data, kept) if tagged else {}
+                    if len(tagged) < len(group):  # facets whose tags are not in the tag table: the join tables
                         matching = entries.filter(*[c.q for c in kept.values()])
-                        counts = {facet.name: facet.count_rows(matching, data) for facet in group}
+                        counts.update(
+                            {facet.name: facet.count_rows(matching, data) for facet in group if facet not in tagged}
+                        )
                     results.update({facet.name: facet.options(counts[facet.name], data) for facet in group})
                     remaining.pop(0)
         except FacetTimeout:

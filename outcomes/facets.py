@@ -9,11 +9,13 @@ into options (`options`). outcomes/facet_counting.py asks every facet for its co
 
 import unicodedata
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from .facet_counting import Condition
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
+from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
 # counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
@@ -109,7 +111,7 @@ class TagFacet(Facet):
             q = Q(**{f"{self.column}__in": chosen})
         else:
             q = Q(pk__in=self.links.objects.filter(**{f"{self.column}__in": chosen}).values("entry_id"))
-        return Condition(q, [f"{self.tag_prefix}{obj.pk}" for obj in chosen])
+        return Condition(q, [f"{self.tag_prefix}{obj.pk}" for obj in chosen] if self.tag_prefix else None)
 
     def count_rows(self, entries, data):
         rows = entries if self.links is None else self.links.objects.filter(entry__in=entries.values("pk"))
@@ -119,12 +121,15 @@ class TagFacet(Facet):
         key = tag[len(self.tag_prefix) :]
         return int(key) if key.isdigit() else key
 
+    def objects(self):
+        return self.model.objects.all()
+
     def options(self, counts, data):
         shown = sorted(counts, key=lambda key: (-counts[key], str(key)))[:FACET_LIMIT]
         chosen = self.chosen(data)
         chosen_pks = {obj.pk for obj in chosen}
         others = [key for key in shown if key not in chosen_pks]
-        objects = [*(self.model.objects.filter(pk__in=others) if others else []), *chosen]
+        objects = [*(self.objects().filter(pk__in=others) if others else []), *chosen]
         options = [
             Option(self.value(obj), self.label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks) for obj in objects
         ]
@@ -250,6 +255,46 @@ class MeetingFacet(TagFacet):
         self.ignores = ("meeting", "session")
 
 
+class FrameworkFacet(TagFacet):
+    """Items of a framework (`MAP-4`) linked to entries; counted on their join table on every database."""
+
+    def __init__(self):
+        super().__init__("framework", FrameworkItem, None, EntryFrameworkItem, "item", lambda i: i.ref, str)
+
+    def objects(self):
+        return framework_items()
+
+
+class FollowUpFacet(Facet):
+    """Recommendations by the current status of their follow-up (in any country); on the follow-up table."""
+
+    name, tag_prefix, ignores = "follow_up", None, ("follow_up",)
+
+    def condition(self, data):
+        values = self.chosen(data)
+        if not values:
+            return None
+        current = FollowUp.objects.published().current().filter(progress__in=values)
+        return Condition(Q(pk__in=current.values("recommendation_id")))
+
+    def count_rows(self, entries, data):
+        current = FollowUp.objects.published().current().filter(recommendation__in=entries.values("pk"))
+        return dict(current.order_by().values_list("progress").annotate(n=Count("recommendation", distinct=True)))
+
+    def options(self, counts, data):
+        chosen = self.chosen(data)
+        return FacetOptions(
+            Option(value, label, counts.get(value, 0), value in chosen)
+            for value, label in Progress.choices
+            if counts.get(value) or value in chosen
+        )
+
+
+def framework_items():
+    """Framework items named by their reference (`MAP-4`), as the `framework` filter takes them."""
+    return FrameworkItem.objects.select_related("framework").annotate(ref=Concat("framework__code", Value("-"), "code"))
+
+
 def label(obj):
     """How a facet names a meeting or an organisation (its title, its acronym)."""
     return getattr(obj, "label", None) or getattr(obj, "title", None) or str(obj)
@@ -272,6 +317,8 @@ def explorer_facets():
         ),
         MeetingFacet(),
         SessionFacet(),
+        FrameworkFacet(),
+        FollowUpFacet(),
     ]
 
 

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .facet_counting import Condition, count_facets, tags_condition_sql, uses_tag_table, where_clause
-from .facets import FACET_LIMIT, explorer_facets
+from .facets import FACET_LIMIT, explorer_facets, framework_items
 from .listing import OrderedIds
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
+from .models_followup import Progress
 
 __all__ = ["FACET_LIMIT", "EntryFilter", "filter_key"]
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
@@ -85,6 +86,12 @@ class EntryFilter(django_filters.FilterSet):
         label=_("Réunion"), queryset=Meeting.objects.published(), to_field_name="slug", method="filter_by_facet"
     )
     session = django_filters.CharFilter(label=_("Session"), max_length=80, method="filter_by_facet")
+    framework = django_filters.ModelMultipleChoiceFilter(
+        label=_("Cadre"), queryset=framework_items(), to_field_name="ref", method="filter_by_facet"
+    )
+    follow_up = django_filters.MultipleChoiceFilter(
+        label=_("État du suivi"), choices=Progress.choices, method="filter_by_facet"
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Tri"), choices=SORT_CHOICES, empty_label=_("Ordre du document"), method="keep_for_ordering"
     )

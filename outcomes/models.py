@@ -1,6 +1,5 @@
 """What a Rabat Process meeting concluded: meetings, their sessions and the entries they yield."""
 
-import re
 from pathlib import Path
 
 from django.conf import settings
@@ -9,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import versions
 from .querysets import ROLE_RANK, CountryRole, EntryCountryQuerySet, EntryQuerySet, MeetingQuerySet, Status
+from .translation import TranslatedMixin, split_text, status_field
 
 # The PostgreSQL text search configuration made by migration 0002: French stemming, accents folded.
 SEARCH_CONFIG = "french_unaccent"
@@ -123,7 +124,7 @@ class Organisation(models.Model):
         return self.acronym or self.name
 
 
-class Meeting(models.Model):
+class Meeting(TranslatedMixin, models.Model):
     """A Rabat Process meeting and the final document that records its outcomes."""
 
     class Kind(models.TextChoices):
@@ -175,10 +176,17 @@ class Meeting(models.Model):
     source_file = models.CharField(
         _("fichier source"), max_length=200, blank=True, help_text=_("Chemin du texte source dans fixtures/source/.")
     )
+    title_en = models.CharField(_("titre (anglais)"), max_length=300, blank=True)
+    framework_en = models.TextField(_("cadre de référence (anglais)"), blank=True)
+    continuity_en = models.TextField(_("continuité (anglais)"), blank=True)
+    summary_en = models.TextField(_("résumé (anglais)"), blank=True)
+    source_title_en = models.CharField(_("titre du document source (anglais)"), max_length=300, blank=True)
+    translation_status = status_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+    translated_fields = ("title", "framework", "continuity", "summary", "source_title")
     history = HistoricalRecords(
         verbose_name=_("version de réunion"),
         verbose_name_plural=_("journal · réunions"),
@@ -220,7 +228,7 @@ class Meeting(models.Model):
             raise ValidationError({"end_date": _("La date de fin précède la date de début.")})
 
 
-class Session(models.Model):
+class Session(TranslatedMixin, models.Model):
     """A session of a meeting, or a sub-heading inside one (then `parent` is the session)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("réunion"))
@@ -238,7 +246,11 @@ class Session(models.Model):
     )
     title = models.CharField(_("titre"), max_length=400)
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Texte d'introduction, verbatim."))
+    title_en = models.CharField(_("titre (anglais)"), max_length=400, blank=True)
+    introduction_en = models.TextField(_("introduction (anglais)"), blank=True)
+    translation_status = status_field()
 
+    translated_fields = ("title", "introduction")
     history = HistoricalRecords(verbose_name=_("version de session"), verbose_name_plural=_("journal · sessions"))
 
     class Meta:
@@ -265,7 +277,7 @@ class Session(models.Model):
             raise ValidationError({"parent": _("La session parente appartient à une autre réunion.")})
 
 
-class Entry(models.Model):
+class Entry(TranslatedMixin, models.Model):
     """One outcome stated in a meeting's final document.
 
     A single model with a `kind` rather than one model per kind: every kind has the same shape (verbatim text,
@@ -313,6 +325,15 @@ class Entry(models.Model):
         _("ligne source"), null=True, blank=True, help_text=_("Ligne du texte source où commence l'entrée.")
     )
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
+    title_en = models.CharField(_("titre court (anglais)"), max_length=200, blank=True)
+    text_en = models.TextField(_("texte (anglais)"), blank=True)
+    sub_points_en = models.JSONField(
+        _("sous-points (anglais)"),
+        default=list,
+        blank=True,
+        help_text=_("L'anglais de chaque sous-point, tel qu'il figure dans le texte anglais."),
+    )
+    translation_status = status_field()
     countries = models.ManyToManyField(
         Country, through="EntryCountry", blank=True, related_name="entries", verbose_name=_("pays")
     )
@@ -326,12 +347,14 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = EntryQuerySet.as_manager()
-    # Theme and organisation tags are recorded with the entry; country tags by EntryCountry's own history.
-    history = HistoricalRecords(
+    translated_fields = ("text", "title", "sub_points")  # the main one first: has_english reads it
+    # A version is the whole entry, its tags included, one per user action (outcomes/versions.py).
+    history = versions.EntryHistory(
         verbose_name=_("version d'entrée"),
         verbose_name_plural=_("journal · entrées"),
         excluded_fields=["search_vector", "updated_at"],
         m2m_fields=["themes", "organisations"],
+        bases=[versions.VersionFields],
     )
 
     class Meta:
@@ -375,7 +398,8 @@ class Entry(models.Model):
     @property
     def display_title(self):
         """The entry in its own words, for headings, page titles and links: its title, or the start of its text."""
-        return self.title or Truncator(self.text).words(16)
+        shown = self.shown
+        return shown.title or Truncator(shown.text).words(16)
 
     @property
     def is_published(self):
@@ -383,38 +407,46 @@ class Entry(models.Model):
         return self.status == Status.PUBLISHED and self.meeting.is_published
 
     @property
-    def heading_path(self):
-        """The headings above the entry in the document, outermost first."""
+    def heading_sessions(self):
+        """The sessions and sub-headings above the entry in the document, outermost first."""
         path, session = [], self.session
         while session is not None:
-            path.insert(0, session.title)
+            path.insert(0, session)
             session = session.parent
         return path
 
     @property
+    def heading_path(self):
+        """The headings above the entry in the document, outermost first."""
+        return [session.title for session in self.heading_sessions]
+
+    @property
     def lead_in(self):
         """The text before the first numbered sub-point."""
-        if self.sub_points and self.sub_points[0] in self.text:
-            return re.sub(r"\s*1\)\s*$", "", self.text[: self.text.index(self.sub_points[0])])
-        return self.text
+        return split_text(self.text, self.sub_points)[0]
 
     @property
     def closing(self):
         """The text after the last numbered sub-point, if any."""
-        if self.sub_points and self.sub_points[-1] in self.text:
-            return self.text[self.text.rindex(self.sub_points[-1]) + len(self.sub_points[-1]) :].strip()
-        return ""
+        return split_text(self.text, self.sub_points)[1]
 
     def clean(self):
         if self.session_id and self.meeting_id and self.session.meeting_id != self.meeting_id:
             raise ValidationError({"session": _("La session appartient à une autre réunion.")})
-        if not isinstance(self.sub_points, list) or not all(isinstance(p, str) for p in self.sub_points):
-            raise ValidationError({"sub_points": _("Les sous-points sont une liste de textes.")})
+        for name in ("sub_points", "sub_points_en"):
+            points = getattr(self, name)
+            if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
+                raise ValidationError({name: _("Les sous-points sont une liste de textes.")})
 
     @staticmethod
     def next_reference(meeting):
-        """The next free code in the meeting: its code and a number never given before."""
-        taken = Entry.objects.filter(reference__startswith=f"{meeting.code}-").values_list("reference", flat=True)
+        """The next free code in the meeting: its code and a number never given before, even to a deleted entry
+        (its reference may be cited: it answers 410 Gone, see outcomes/withdrawals.py)."""
+        prefix = f"{meeting.code}-"
+        taken = {
+            *Entry.objects.filter(reference__startswith=prefix).values_list("reference", flat=True),
+            *Entry.history.filter(reference__startswith=prefix).values_list("reference", flat=True).distinct(),
+        }
         numbers = [int(ref.rsplit("-", 1)[1]) for ref in taken if ref.rsplit("-", 1)[1].isdigit()]
         return f"{meeting.code}-{max(numbers, default=0) + 1:03d}"
 
@@ -424,8 +456,10 @@ class EntryCountry(models.Model):
 
     Role = CountryRole
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags")
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="entry_tags")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="country_tags", verbose_name=_("entrée"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="entry_tags", verbose_name=pgettext_lazy("un seul pays", "pays")
+    )
     role = models.CharField(_("rôle"), max_length=20, choices=Role, default=Role.MENTIONED)
 
     objects = EntryCountryQuerySet.as_manager()
@@ -445,7 +479,11 @@ class EntryCountry(models.Model):
         return f"{self.country} ({self.get_role_display()})"
 
 
-class Speaker(models.Model):
+versions.connect_country_tags(EntryCountry)
+versions.connect_vocabulary(Theme, Organisation)
+
+
+class Speaker(TranslatedMixin, models.Model):
     """A person who spoke at a meeting, as the document names them."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("réunion"))
@@ -461,7 +499,13 @@ class Speaker(models.Model):
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="speakers", verbose_name=_("pays")
     )
     role = models.CharField(_("rôle à la réunion"), max_length=200, blank=True)
+    honorific_en = models.CharField(_("civilité (anglais)"), max_length=20, blank=True)
+    position_en = models.CharField(_("fonction (anglais)"), max_length=300, blank=True)
+    institution_en = models.CharField(_("institution (anglais)"), max_length=300, blank=True)
+    role_en = models.CharField(_("rôle à la réunion (anglais)"), max_length=200, blank=True)
+    translation_status = status_field()
 
+    translated_fields = ("position", "institution", "role", "honorific")
     history = HistoricalRecords(
         verbose_name=_("version d'intervenant"), verbose_name_plural=_("journal · intervenants")
     )
@@ -497,3 +541,6 @@ class ContentVersion(models.Model):
 
 
 from .ingest.models import DocumentDraft  # noqa: E402, F401  (its own module; Django finds models here)
+
+# Links, follow-up and frameworks live in their own module; imported here so Django finds them with the app's models.
+from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, Framework, FrameworkItem  # noqa: E402, F401

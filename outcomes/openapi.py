@@ -12,12 +12,15 @@ from django.urls import URLPattern, get_resolver
 from django.utils.translation import gettext as _
 
 from . import api_params
+from .followup import RELATIONS as RELATION_LABELS
 from .models import Country, Entry, EntryCountry, Meeting, Organisation
+from .translation import TranslationStatus
 
-API_VERSION = "1.1.0"  # semantic: a new field or parameter is a minor version, a removal a major one
+API_VERSION = "1.3.0"  # semantic: a new field or parameter is a minor version, a removal a major one
 SLUG = r"^[-a-zA-Z0-9_]+$"
 COUNTRY_CODE = r"^[A-Za-z]{2}$"
 CONVERTER = re.compile(r"<\w+:(\w+)>")
+RELATIONS = [code for code, _label in RELATION_LABELS]  # how an entry's link reads from that entry
 
 
 def nullable(schema):
@@ -43,6 +46,19 @@ def enum(choices):
     return {"type": "string", "enum": [value for value, _label in choices]}
 
 
+def translated(properties):
+    """`properties` (the texts of a translated item, in the language asked for) with `language`,
+    `translation_status` and both editions, `fr` and `en` (null when the item has no English)."""
+    edition = closed(properties)
+    return {
+        **properties,
+        "language": {"type": "string", "enum": ["fr", "en"]},
+        "translation_status": nullable(enum(TranslationStatus.choices)),
+        "fr": edition,
+        "en": nullable(edition),
+    }
+
+
 def object_schemas():
     links = {"url": URL, "api_url": URL}
     return {
@@ -61,6 +77,19 @@ def object_schemas():
             "required": ["error"],
             "additionalProperties": False,
         },
+        "Withdrawn": closed(
+            {
+                "error": STRING,
+                "reference": STRING,
+                "title": STRING,
+                "kind": STRING,
+                "withdrawn": {"type": "boolean", "const": True},
+                "withdrawn_at": nullable(DATETIME),
+                "meeting": closed({"title": STRING, "url": nullable(URL)}),
+                "api_meeting": nullable(URL),
+            },
+            _("Une entrée publiée puis retirée (410) : sa référence reste citée (outcomes/withdrawals.py)."),
+        ),
         "Entry": closed(
             {
                 "reference": {"type": "string", "pattern": r"^[A-Z0-9]+-\d+$"},
@@ -72,9 +101,7 @@ def object_schemas():
                     {"id": INTEGER, "slug": STRING, "title": STRING, "path": {"type": "array", "items": STRING}}
                 ),
                 "order": INTEGER,
-                "title": STRING,
-                "text": STRING,
-                "sub_points": {"type": "array", "items": STRING},
+                **translated({"title": STRING, "text": STRING, "sub_points": {"type": "array", "items": STRING}}),
                 "countries": {
                     "type": "array",
                     "items": closed({"code": STRING, "name": STRING, "role": enum(EntryCountry.Role.choices)}),
@@ -87,6 +114,16 @@ def object_schemas():
                 "source_line": nullable(INTEGER),
                 "created_at": DATETIME,
                 "updated_at": DATETIME,
+                "links": {
+                    "type": "array",
+                    "items": closed(
+                        {"relation": {"type": "string", "enum": RELATIONS}, "reference": STRING, "url": URL}
+                    ),
+                },
+                "framework_items": {
+                    "type": "array",
+                    "items": closed({"reference": STRING, "framework": STRING, "code": STRING, "name": STRING}),
+                },
             },
             _("Une entrée publiée, citée mot pour mot du document final."),
         ),
@@ -94,6 +131,11 @@ def object_schemas():
         "Meeting": closed(
             {
                 **meeting_summary_properties(),
+                **{
+                    name: schema
+                    for name, schema in translated(dict.fromkeys(Meeting.translated_fields, STRING)).items()
+                    if name not in Meeting.translated_fields
+                },
                 "co_chairs": {"type": "array", "items": closed({"code": STRING, "name": STRING})},
                 "framework": STRING,
                 "continuity": STRING,
@@ -168,8 +210,7 @@ def session_properties():
         "slug": STRING,
         "parent": nullable(INTEGER),
         "order": INTEGER,
-        "title": STRING,
-        "introduction": STRING,
+        **translated({"title": STRING, "introduction": STRING}),
     }
 
 
@@ -252,6 +293,8 @@ def operation(name, path_names):
     }
     if path_names:
         responses["404"] = {"description": _("Introuvable."), **error}
+    if name == "entry-detail":
+        responses["410"] = {"description": _("Cette entrée a été retirée."), "content": json_content(ref("Withdrawn"))}
     return {"operationId": name.replace("-", "_"), "parameters": parameters, "responses": responses}
 
 

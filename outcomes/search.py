@@ -3,6 +3,10 @@
 On PostgreSQL: French stemming with accents folded (the `french_unaccent` configuration and the stored, indexed
 `search_vector` of migration 0002), ranking and highlighted snippets. On SQLite: every word must appear in the
 title or the text (case-insensitive for ASCII), no ranking, and a plain snippet around the first match.
+
+The English title and text are searched too, in both languages (one knowledge base, two editions): on PostgreSQL
+with English stemming for English readers (`english_unaccent`, migration 0010, which adds them to the same vector
+with the weights C and D), relevance ranking the reader's language first; on SQLite as the French are.
 """
 
 import re
@@ -14,6 +18,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import SEARCH_CONFIG
+from .translation import reader_language
+
+ENGLISH_CONFIG = "english_unaccent"
+# ts_rank's weights for the labels D, C, B, A: French title A, French text B, English title C, English text D.
+RANK_WEIGHTS = {"fr": [0.05, 0.1, 0.4, 1.0], "en": [0.4, 1.0, 0.1, 0.2]}
 
 # Private-use characters mark the matches in PostgreSQL's headline: the text is escaped first, then only these
 # markers become <mark> tags, so nothing in an entry's text can inject HTML.
@@ -46,18 +55,26 @@ def words(q):
 
 
 def search_query(q):
-    return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+    french = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+    return english_query(q) | french if reader_language() == "en" else french
+
+
+def english_query(q):
+    return SearchQuery(q, config=ENGLISH_CONFIG, search_type="websearch")
 
 
 def matching(q):
     """A condition on Entry that keeps the entries matching the query."""
     if uses_postgresql():
         return Q(search_vector=search_query(q))
+    fields = ["text", "title", "text_en", "title_en"]
     condition = Q(pk__in=[])
     for group in terms(q):
         both = Q()
         for text, excluded in group:
-            contains = Q(text__icontains=text) | Q(title__icontains=text)
+            contains = Q()
+            for name in fields:
+                contains |= Q(**{f"{name}__icontains": text})
             both &= ~contains if excluded else contains
         condition |= both
     return condition
@@ -66,39 +83,48 @@ def matching(q):
 def with_rank(queryset, q):
     """The queryset annotated with `rank` (PostgreSQL) for sorting by relevance; unchanged on SQLite."""
     if uses_postgresql():
-        return queryset.annotate(rank=SearchRank(F("search_vector"), search_query(q)))
+        weights = RANK_WEIGHTS[reader_language()]
+        return queryset.annotate(rank=SearchRank(F("search_vector"), search_query(q), weights=weights))
     return queryset
 
 
 def with_headline(queryset, q):
-    """Annotate `headline` on PostgreSQL: run it on one page of entries only, it is expensive."""
-    if uses_postgresql():
-        return queryset.annotate(
-            headline=SearchHeadline(
-                "text",
-                search_query(q),
-                config=SEARCH_CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_words=40,
-                min_words=15,
-                max_fragments=3,
-                fragment_delimiter=" … ",
-            )
-        )
+    """Annotate `headline` (and `headline_en` for English readers) on PostgreSQL: run it on one page of entries only,
+    it is expensive."""
+    if not uses_postgresql():
+        return queryset
+    french = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+    queryset = queryset.annotate(headline=_headline("text", french, SEARCH_CONFIG))
+    if reader_language() == "en":
+        queryset = queryset.annotate(headline_en=_headline("text_en", english_query(q), ENGLISH_CONFIG))
     return queryset
 
 
+def _headline(field, query, config):
+    return SearchHeadline(
+        field,
+        query,
+        config=config,
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        max_words=40,
+        min_words=15,
+        max_fragments=3,
+        fragment_delimiter=" … ",
+    )
+
+
 def snippet(entry, q):
-    """Safe HTML: the part of the entry's text that matches, matches wrapped in <mark>."""
-    headline = getattr(entry, "headline", None)
+    """Safe HTML: the part of the entry's text the reader gets (`entry.shown`) that matches, matches in <mark>."""
+    shown = entry.shown
+    headline = getattr(entry, "headline_en" if shown.lang == "en" else "headline", None)
     if headline is not None:
         html = escape(headline).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
         plain = headline.replace(MARK_START, "").replace(MARK_STOP, "")
-        prefix = "" if entry.text.startswith(plain[:40]) else "… "
-        suffix = "" if entry.text.rstrip().endswith(plain[-40:].rstrip()) else " …"
+        prefix = "" if shown.text.startswith(plain[:40]) else "… "
+        suffix = "" if shown.text.rstrip().endswith(plain[-40:].rstrip()) else " …"
         return mark_safe(prefix + html + suffix)
-    return plain_snippet(entry.text, words(q))
+    return plain_snippet(shown.text, words(q))
 
 
 def plain_snippet(text, query_words):

@@ -8,34 +8,57 @@ one. Each function takes the object (with what its queryset loads: see `Entry.ob
 
 from django.urls import reverse
 
+from .translation import Wording
+
 
 def absolute(request, name, *args, query=""):
     return request.build_absolute_uri(reverse(name, args=args) + (f"?{query}" if query else ""))
 
 
+def in_reader_language(item, *fields):
+    """The item's `fields` in the reader's language (English when asked for and translated, else French), with
+    `language` (of those texts), `translation_status` (null when untranslated), and both editions: `fr` and `en`
+    (null when untranslated), each with the same fields."""
+    shown = item.shown
+
+    def edition(lang):
+        wording = Wording(item, lang)
+        return {name: getattr(wording, name) for name in fields}
+
+    return {
+        **{name: getattr(shown, name) for name in fields},
+        "language": shown.lang,
+        "translation_status": item.translation_status or None,
+        "fr": edition("fr"),
+        "en": edition("en") if item.has_english else None,
+    }
+
+
 def entry_data(entry, request):
     """An entry: `reference`, `url`, `api_url`, `kind`, `kind_label`, `meeting` {slug, code, title}, `session`
     {id, slug, title, path: the headings above the entry, outermost first}, `order` in its session, `title`, `text`
-    (verbatim), `sub_points`, `countries` [{code, name, role}] (implementing, partner, then mentioned; by name
-    within a role), `themes` [{slug, name}] by name, `organisations` [{slug, acronym, name}], `source_line`,
-    `created_at`, `updated_at`."""
+    (verbatim), `sub_points` — these three in the reader's language, see `in_reader_language` for `language`,
+    `translation_status`, `fr` and `en` —, `countries` [{code, name, role}] (implementing, partner, then mentioned;
+    by name within a role), `themes` [{slug, name}] by name, `organisations` [{slug, acronym, name}], `source_line`,
+    `created_at`, `updated_at`, `links` [{relation, reference, url}] to published entries (relation: addresses,
+    addressed_by, implements, implemented_by, follows_up, followed_up_by, see_also) and `framework_items`
+    [{reference, framework, code, name}]; the last two need outcomes.followup.with_connections(). Titles of the
+    meeting and sessions are in the reader's language too."""
     return {
         "reference": entry.reference,
         "url": request.build_absolute_uri(entry.get_absolute_url()),
         "api_url": absolute(request, "api:entry-detail", entry.reference),
         "kind": entry.kind,
         "kind_label": str(entry.get_kind_display()),
-        "meeting": {"slug": entry.meeting.slug, "code": entry.meeting.code, "title": entry.meeting.title},
+        "meeting": {"slug": entry.meeting.slug, "code": entry.meeting.code, "title": entry.meeting.shown.title},
         "session": {
             "id": entry.session_id,
             "slug": entry.session.slug,
-            "title": entry.session.title,
-            "path": entry.heading_path,
+            "title": entry.session.shown.title,
+            "path": [session.shown.title for session in entry.heading_sessions],
         },
         "order": entry.order,
-        "title": entry.title,
-        "text": entry.text,
-        "sub_points": entry.sub_points,
+        **in_reader_language(entry, "title", "text", "sub_points"),
         "countries": [
             {"code": tag.country_id, "name": tag.country.name, "role": tag.role} for tag in entry.country_tags.all()
         ],
@@ -47,6 +70,18 @@ def entry_data(entry, request):
         "source_line": entry.source_line,
         "created_at": entry.created_at.isoformat(),
         "updated_at": entry.updated_at.isoformat(),
+        "links": [
+            {
+                "relation": relation,
+                "reference": other.reference,
+                "url": request.build_absolute_uri(other.get_absolute_url()),
+            }
+            for relation, _label, other in entry.public_relations
+        ],
+        "framework_items": [
+            {"reference": item.reference, "framework": item.framework.code, "code": item.code, "name": item.name}
+            for item in entry.framework_item_list
+        ],
     }
 
 
@@ -56,7 +91,7 @@ def meeting_summary(meeting, request):
     return {
         "slug": meeting.slug,
         "code": meeting.code,
-        "title": meeting.title,
+        "title": meeting.shown.title,
         "kind": meeting.kind,
         "start_date": meeting.start_date.isoformat() if meeting.start_date else None,
         "end_date": meeting.end_date.isoformat() if meeting.end_date else None,
@@ -70,17 +105,20 @@ def meeting_summary(meeting, request):
 def meeting_data(meeting, request):
     """A meeting on its own: its summary, plus `co_chairs` [{code, name}], `framework`, `continuity`,
     `participants_count`, `countries_count`, `summary`, `source` {title, language, url, file}, `sessions` (each as
-    `session_data`, in document order) and `entries_url`."""
+    `session_data`, in document order) and `entries_url`; its texts in the reader's language (`in_reader_language`:
+    `language`, `translation_status`, `fr`, `en`)."""
+    texts = in_reader_language(meeting, "title", "framework", "continuity", "summary", "source_title")
     return {
         **meeting_summary(meeting, request),
+        **{name: texts[name] for name in ("language", "translation_status", "fr", "en")},
         "co_chairs": [{"code": country.code, "name": country.name} for country in meeting.co_chairs.all()],
-        "framework": meeting.framework,
-        "continuity": meeting.continuity,
+        "framework": texts["framework"],
+        "continuity": texts["continuity"],
         "participants_count": meeting.participants_count,
         "countries_count": meeting.countries_count,
-        "summary": meeting.summary,
+        "summary": texts["summary"],
         "source": {
-            "title": meeting.source_title,
+            "title": texts["source_title"],
             "language": meeting.source_language,
             "url": meeting.source_url,
             "file": meeting.source_file,
@@ -92,14 +130,13 @@ def meeting_data(meeting, request):
 
 def session_data(session):
     """A session inside its meeting: `id`, `slug`, `parent` (the id of the session it is a sub-heading of, or
-    null), `order` in the document, `title`, `introduction`."""
+    null), `order` in the document, `title`, `introduction` (in the reader's language: `in_reader_language`)."""
     return {
         "id": session.pk,
         "slug": session.slug,
         "parent": session.parent_id,
         "order": session.order,
-        "title": session.title,
-        "introduction": session.introduction,
+        **in_reader_language(session, "title", "introduction"),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import explorer, feeds, views
+from . import explorer, feeds, views, views_followup
 from .ops.exports import one_export_per_client
 
 app_name = "outcomes"
@@ -26,6 +26,18 @@ urlpatterns = [
     path("themes/", views.ThemeIndex.as_view(), name="theme-list"),
     path("themes/<slug:slug>/", views.ThemeDetail.as_view(), name="theme-detail"),
     path("themes/<slug:slug>/feed/", feeds.ThemeFeed(), name="theme-feed"),
+    path("countries/<str:code>/follow-up/", views_followup.CountryFollowUp.as_view(), name="country-follow-up"),
+    path("countries/<str:code>/matrix.xlsx", views_followup.CountryMatrix.as_view(), name="country-matrix-xlsx"),
+    path(
+        "countries/<str:code>/matrix.csv", views_followup.CountryMatrix.as_view(format="csv"), name="country-matrix-csv"
+    ),
+    path("frameworks/", views_followup.FrameworkList.as_view(), name="framework-list"),
+    path("frameworks/<slug:slug>/", views_followup.FrameworkDetail.as_view(), name="framework-detail"),
+    path(
+        "frameworks/<slug:slug>/<str:code>/",
+        views_followup.FrameworkItemDetail.as_view(),
+        name="framework-item-detail",
+    ),
     path("organisations/", views.OrganisationIndex.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", views.OrganisationDetail.as_view(), name="organisation-detail"),
     path("api-reference/", views.ApiReference.as_view(), name="api-reference"),

@@ -7,12 +7,14 @@ from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import citations, openapi, queries
+from . import citations, followup, openapi, queries
 from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .queries import by_name
+from .withdrawals import find_withdrawal
 
 MEETINGS_PER_PAGE = 20
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
@@ -132,6 +134,15 @@ class EntryDetail(DetailView):
     on site" in the admin shows what will be published; everyone else gets a 404. Signed-in users' pages are never
     shared by caches (outcomes/caching.py sends them `private, no-cache`)."""
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            withdrawal = find_withdrawal(kwargs["reference"])
+            if withdrawal is None:
+                raise
+            return TemplateResponse(request, "outcomes/entry_withdrawn.html", {"withdrawal": withdrawal}, status=410)
+
     def get_object(self, queryset=None):
         preview = may_preview(self.request.user, Entry)
         entries = (Entry.objects.all() if preview else Entry.objects.published()).for_cards()
@@ -149,6 +160,9 @@ class EntryDetail(DetailView):
         return super().get_context_data(
             roles=[group for group in roles if group[2]],
             related=queries.related_entries(entry),
+            links=followup.grouped_relations(followup.links_touching([entry.pk]), entry.pk, not entry.is_draft),
+            framework_items=followup.framework_items_of(entry),
+            follow_ups=followup.follow_ups_by_country(entry) if entry.kind == Entry.Kind.RECOMMENDATION else None,
             has_source=entry.meeting.source_path() is not None,
             canonical_url=self.request.build_absolute_uri(entry.get_absolute_url()),
             citation=citations.sentence(entry, self.request.build_absolute_uri(entry.get_absolute_url())),
@@ -226,6 +240,7 @@ class CountryDetail(DetailView):
             ),
             co_chaired=list(country.co_chaired_meetings.published()),
             national_organisations=list(country.organisations.all()),
+            progress=followup.country_progress(country),
             **kwargs,
         )
 
@@ -252,6 +267,7 @@ class ThemeDetail(DetailView):
             countries=cached_by_version(
                 f"theme-countries:{theme.pk}", lambda: queries.countries_sharing_entries(tagged)
             ),
+            progress=followup.theme_progress(theme),
             **kwargs,
         )
 

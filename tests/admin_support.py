@@ -6,7 +6,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 def form_data(response, **overrides):
     """The POST data of the admin form in `response` as it was rendered (inlines included), with `overrides`."""
     data = {}
-    forms = [response.context["adminform"].form]
+    context = response.context
+    forms = [context["adminform"].form if "adminform" in context else context["form"]]
     for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         for name, value in formset.management_form.initial.items():

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from outcomes.models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Status
 from tests.admin_support import action_data, form_data
@@ -21,14 +22,17 @@ def changelist_references(response):
     return {entry.reference for entry in response.context["cl"].result_list}
 
 
-def test_entry_list_shows_kind_meeting_session_status_and_tags(curator, make_entry, make_theme):
+def test_entry_list_shows_reference_excerpt_kind_meeting_status_and_tags(curator, make_entry, make_theme):
     theme = make_theme(name_fr="Gestion intégrée des frontières")
-    entry = make_entry(countries=[("SN", EntryCountry.Role.IMPLEMENTING), "ML"], themes=[theme])
+    entry = make_entry(
+        countries=[("SN", EntryCountry.Role.IMPLEMENTING), "ML"], themes=[theme], text="Patrouilles conjointes " * 10
+    )
     page = curator.get(CHANGELIST).content.decode()
-    for text in [entry.reference, "Bonne pratique", entry.meeting.title, entry.session.title, "Publié"]:
+    for text in [entry.reference, "Bonne pratique", entry.meeting.title, "Publié", "ML, SN"]:
         assert text in page
-    assert "ML, SN" in page or "SN, ML" in page
+    assert "Patrouilles conjointes Patrouilles" in page and entry.text not in page  # an excerpt
     assert "Gestion intégrée des frontières" in page
+    assert 'class="field-status">Publié<' in page
 
 
 def test_entry_list_filters_by_kind_status_meeting_session_country_and_theme(curator, make_entry, make_theme):
@@ -432,3 +436,65 @@ def test_a_speaker_cannot_be_put_in_a_session_of_another_meeting(curator, make_s
     response = curator.post(url, form_data(curator.get(url), **{"speakers-0-session": str(elsewhere.pk)}))
     assert response.status_code == 200
     assert Speaker.objects.get().session == session
+
+
+def test_sub_points_are_edited_one_per_line(curator, make_entry):
+    entry = make_entry(text="Deux axes : 1) former les agents ; 2) équiper les postes.")
+    url = reverse("admin:outcomes_entry_change", args=[entry.pk])
+    page = curator.get(url)
+    assert '<textarea name="sub_points"' in page.content.decode()
+    lines = "former les agents ;\r\n\r\n  équiper les postes.  \r\n"
+    assert curator.post(url, form_data(page, sub_points=lines)).status_code == 302
+    entry.refresh_from_db()
+    assert entry.sub_points == ["former les agents ;", "équiper les postes."]
+    assert "former les agents ;\néquiper les postes.</textarea>" in curator.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lines", "error"),
+    [("former les agents\nconstruire un mur", "sous-point n° 2 ne figure pas"), ("agents\n" * 51, "Au plus 50")],
+)
+def test_sub_points_that_are_not_lines_of_the_text_are_a_form_error(curator, make_entry, lines, error):
+    entry = make_entry(text="Deux axes : 1) former les agents ; 2) équiper les postes.")
+    url = reverse("admin:outcomes_entry_change", args=[entry.pk])
+    response = curator.post(url, form_data(curator.get(url), sub_points=lines))
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.sub_points == []
+
+
+def test_entries_are_found_by_reference_in_any_case(curator, make_entry):
+    entry = make_entry()
+    assert changelist_references(curator.get(CHANGELIST, {"q": entry.reference.lower()})) == {entry.reference}
+
+
+def test_admin_entry_pages_have_no_raw_labels(curator, make_entry):
+    entry = make_entry(countries=["SN"])
+    curator.post(CHANGELIST, action_data("unpublish_selected", entry))
+    pages = [
+        curator.get(CHANGELIST),
+        curator.get(reverse("admin:outcomes_entry_change", args=[entry.pk])),
+        curator.get(reverse("admin:outcomes_entry_history", args=[entry.pk])),
+        curator.get(reverse("admin:outcomes_meeting_history", args=[entry.meeting.pk])),
+        curator.get(reverse("admin:outcomes_historicalentry_changelist")),
+    ]
+    for response in pages:
+        page = response.content.decode()
+        assert response.status_code == 200
+        for raw in ["None", ">published<", "published →", ">country<", ">entry<", "Changes</th>", " entries\n"]:
+            assert raw not in page, (response.request["PATH_INFO"], raw)
+    assert 'column-country required">Pays' in pages[1].content.decode()
+    assert "Modification" in pages[2].content.decode() and "Brouillon" in pages[2].content.decode()
+
+
+def test_admin_labels_read_as_english_in_english():
+    from outcomes.admin.entries import EntryAdmin
+    from outcomes.admin.history import HISTORY_TYPES
+
+    with translation.override("en"):
+        columns = [str(getattr(EntryAdmin, name).short_description) for name in ("excerpt", "meeting_title")]
+        assert columns == ["text", "meeting"]
+        assert [str(label) for label in HISTORY_TYPES.values()] == ["Creation", "Change", "Deletion"]
+        assert str(EntryCountry._meta.get_field("country").verbose_name) == "country"
+        assert str(Status.DRAFT.label) == "Draft"

@@ -254,7 +254,9 @@ def test_entry_titles_sit_one_level_below_their_heading(client, document, make_e
     session = Session.objects.get(slug="politique")  # a sub-heading (h3) of "Coopération frontalière" (h2)
     titled = make_entry(session=session, order=9, title="Trois piliers", text="Texte titré.")
     html = html_of(client.get(document["meeting"].get_absolute_url()))
-    assert f'<h4 class="entry-card__title"><a href="{titled.get_absolute_url()}">Trois piliers</a></h4>' in html
+    assert (
+        f'<h4 class="entry-card__title" lang="fr"><a href="{titled.get_absolute_url()}">Trois piliers</a></h4>' in html
+    )
 
 
 def test_meeting_page_links_the_previous_meeting_only_when_published(client, document, make_meeting):
@@ -315,7 +317,7 @@ def test_entry_page_has_a_stable_reference_and_a_how_to_cite_line(client, docume
     today = date_format(timezone.localdate(), "DATE_FORMAT")
     assert (
         f"« {entry.text} », Politique {entry.reference}. Dans : Document final "
-        f"(Processus de Rabat, s.d.). Texte original en français. Rabat KB, "
+        f"(Processus de Rabat, s.d.). Texte : original en français. Rabat KB, "
         f"http://testserver/entries/{entry.reference}/ (consulté le {today})."
     ) in page
     html = client.get(entry.get_absolute_url()).content.decode()
@@ -498,8 +500,9 @@ def test_english_pages_show_english_interface_country_and_theme_names(client, do
     assert "How to cite" in page and "Implementing or presenting country Spain" in page
     reference = document["policy"].reference
     assert f"“{document['policy'].text}”, Policy {reference}. In: Document final (Rabat Process, n.d.)." in page
-    assert "Original text in French." in page
-    assert "Trois piliers" in page  # the content stays in French
+    assert "Text: French original." in page
+    assert "Trois piliers" in page  # content not yet translated stays in French, with a note
+    assert "Not yet translated into English: the French original is shown." in page
     assert "Page not found" in text_of(client.get("/en/entries/NOPE/"))
 
 
@@ -530,12 +533,15 @@ PAGES = {
     "home": (lambda d: "/", 9),  # the latest meetings, then their counts; +2: the map (counts, names)
     "meetings": (lambda d: reverse("outcomes:meeting-list"), 7),  # total, page, co-chairs, their counts; +2: chart
     "meeting": (lambda d: d["meeting"].get_absolute_url(), 11),  # +1: the chart of kinds per session
-    "entry": (lambda d: d["practice"].get_absolute_url(), 7),  # +1: related entries ranked on the tag tables
+    # +1: related entries ranked on the tag tables; +2: links both ways, framework items
+    "entry": (lambda d: d["practice"].get_absolute_url(), 9),
     "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 3),
     "countries": (lambda d: reverse("outcomes:country-list"), 6),  # +4: the map and the network (counts, names)
-    "country": (lambda d: "/countries/SN/", 13),  # +2: counts by kind, ids of the first cards of each; +2: network
+    # +2: counts by kind, ids of the first cards of each; +2: network; +2: follow-up counts by status and without any
+    "country": (lambda d: "/countries/SN/", 15),
     "themes": (lambda d: reverse("outcomes:theme-list"), 2),
-    "theme": (lambda d: d["themes"][0].get_absolute_url(), 11),  # +2: the chart (counts, meetings)
+    # +2: the chart (counts, meetings); +2: follow-up counts by status and without any
+    "theme": (lambda d: d["themes"][0].get_absolute_url(), 13),
     "organisations": (lambda d: reverse("outcomes:organisation-list"), 2),
     "organisation": (lambda d: d["frontex"].get_absolute_url(), 8),
 }

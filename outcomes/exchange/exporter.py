@@ -3,7 +3,9 @@
 from collections import defaultdict
 
 from ..models import Entry, EntryCountry, Organisation, Theme
+from .connections import dump_connections
 from .dialect import FORMAT, VERSION, to_yaml
+from .translations import dump_english
 
 
 def export_meeting(meeting):
@@ -19,6 +21,7 @@ def dump_meeting(meeting):
     for entry in meeting.entries.order_by("order"):
         entries[entry.session_id].append(entry)
     tags = _entry_tags(meeting)
+    connections = dump_connections(meeting)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -37,7 +40,8 @@ def dump_meeting(meeting):
                 "title": session.title,
                 "parent": slugs.get(session.parent_id),
                 "introduction": session.introduction,
-                "entries": [_dump_entry(entry, tags) for entry in entries[session.pk]],
+                **_english(session),
+                "entries": [_dump_entry(entry, tags, connections) for entry in entries[session.pk]],
             }
             for session in sessions
         ],
@@ -107,6 +111,7 @@ def _dump_meeting_fields(meeting):
             "url": meeting.source_url,
             "file": meeting.source_file,
         },
+        **_english(meeting),
     }
 
 
@@ -119,10 +124,11 @@ def _dump_speaker(speaker, session_slugs):
         "country": speaker.country_id,
         "role": speaker.role,
         "session": session_slugs.get(speaker.session_id),
+        **_english(speaker),
     }
 
 
-def _dump_entry(entry, tags):
+def _dump_entry(entry, tags, connections):
     return {
         "reference": entry.reference,
         "kind": entry.kind,
@@ -132,4 +138,12 @@ def _dump_entry(entry, tags):
         "sub_points": entry.sub_points,
         "source_line": entry.source_line,
         **{relation: tags[relation][entry.pk] for relation in ("countries", "themes", "organisations")},
+        **connections[entry.pk],
+        **_english(entry),
     }
+
+
+def _english(item):
+    """The item's `en:` key, when it has English."""
+    block = dump_english(item)
+    return {"en": block} if block else {}

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from ..models import Country, Entry, Meeting, Organisation, Session, Theme
+from .connections import framework_references
 from .fields import Invalid, at, field_value, valid
 
 
@@ -56,6 +57,7 @@ class Facts:
     meeting_slug: str | None  # None when missing or invalid
     meeting_code: str | None
     source_lines: int | None  # how many lines the meeting's source file has
+    framework_items: frozenset = frozenset()  # the references of the framework items (MAP-4, GCM-11)
 
     @classmethod
     def of(cls, data, vocabulary=None):
@@ -84,6 +86,7 @@ class Facts:
             meeting_slug=valid(field_value(Meeting, "slug"), meeting.get("slug")),
             meeting_code=valid(meeting_code, meeting.get("code")),
             source_lines=_count_lines(source) if source else None,
+            framework_items=frozenset(framework_references()),
         )
 
     def country(self, value):

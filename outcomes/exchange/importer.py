@@ -10,11 +10,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, ProtectedError
 
-from ..models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
-from .fields import at
+from .. import versions
+from ..models import Entry, EntryCountry, EntryFrameworkItem, EntryLink, Meeting, Organisation, Session, Speaker, Theme
+from .connections import protected_entry_problems, remove_unlisted_links, write_connections
+from .dialect import ExchangeError
+from .fields import Problems, at
 from .schema import validate, validate_vocabulary
+from .translations import english_fields, keep_needs_review
+
+IMPORT_REASON = "Import d'un fichier de réunion"  # stored with the versions the import records
 
 _LABELS = {
     Theme: ("theme", "themes"),
@@ -23,6 +29,8 @@ _LABELS = {
     Session: ("session", "sessions"),
     Entry: ("entry", "entries"),
     Speaker: ("speaker", "speakers"),
+    EntryLink: ("link", "links"),
+    EntryFrameworkItem: ("framework tag", "framework tags"),
 }
 
 
@@ -46,20 +54,29 @@ class ImportResult:
         return "; ".join(parts) or "nothing changed"
 
 
-def import_meeting(data, *, dry_run=False, vocabulary=None):
+def import_meeting(data, *, dry_run=False, vocabulary=None, user=None):
     """Check the whole file, then create or update its meeting in one transaction (rolled back in a dry run).
 
-    `vocabulary`: the definitions of the vocabulary files loaded with it, which the file must not contradict."""
+    `vocabulary`: the definitions of the vocabulary files loaded with it, which the file must not contradict.
+    `user`: who imports, recorded in the one version each changed entry gets."""
     plan = validate(data, vocabulary)
     result = ImportResult()
     with transaction.atomic():
-        _write_vocabulary(plan, result.changes)
-        result.meeting = meeting = _write_meeting(plan["meeting"], result.changes)
-        sessions = _write_sessions(meeting, plan["sessions"], result.changes)
-        result.assigned_references = _write_entries(meeting, sessions, plan["sessions"], result.changes)
-        _write_speakers(meeting, sessions, plan["speakers"], result.changes)
-        _, removed = meeting.sessions.exclude(slug__in=list(sessions)).delete()
-        result.changes["removed", Session] += removed.get(Session._meta.label, 0)
+        with versions.change_set(user, IMPORT_REASON):
+            _write_vocabulary(plan, result.changes)
+            result.meeting = meeting = _write_meeting(plan["meeting"], result.changes)
+            sessions = _write_sessions(meeting, plan["sessions"], result.changes)
+            result.changes["removed", EntryLink] += remove_unlisted_links(meeting, plan["sessions"])
+            try:
+                result.assigned_references = _write_entries(meeting, sessions, plan["sessions"], result.changes)
+            except ProtectedError as error:
+                raise ExchangeError(protected_entry_problems(error)) from error
+            problems = Problems()
+            write_connections(meeting, plan["sessions"], problems, result.changes)
+            problems.raise_any()  # leaves the transaction: nothing is written
+            _write_speakers(meeting, sessions, plan["speakers"], result.changes)
+            _, removed = meeting.sessions.exclude(slug__in=list(sessions)).delete()
+            result.changes["removed", Session] += removed.get(Session._meta.label, 0)
         if dry_run:
             transaction.set_rollback(True)
     return result
@@ -83,6 +100,8 @@ def _upsert(model, existing, lookup, values, changes):
     if existing is None:
         changes["created", model] += 1
         return model.objects.create(**lookup, **values), False
+    if hasattr(model, "translated_fields"):
+        values = keep_needs_review(existing, values)
     changed = {name: value for name, value in values.items() if getattr(existing, name) != value}
     if changed:
         for name, value in changed.items():
@@ -137,6 +156,7 @@ def _write_sessions(meeting, items, changes):
             "title": item["title"],
             "parent_id": sessions[item["parent"]].pk if item["parent"] else None,
             "introduction": item["introduction"],
+            **{name: item[name] for name in english_fields(Session)},
         }
         lookup = {"meeting": meeting, "slug": item["slug"]}
         sessions[item["slug"]], _ = _upsert(Session, existing.get(item["slug"]), lookup, values, changes)
@@ -183,10 +203,12 @@ def _write_entries(meeting, sessions, items, changes):
             "session_id": target.session.pk,
             "order": target.order,
             **{name: item[name] for name in ("kind", "status", "title", "text", "sub_points", "source_line")},
+            **{name: item[name] for name in english_fields(Entry)},
         }
         lookup = {"reference": item["reference"]} if item["reference"] and not target.entry else {}
         entry, changed = _upsert(Entry, target.entry, lookup, values, changes)
         kept.add(entry.pk)
+        item["entry_id"] = entry.pk  # for its links and framework items, written once every entry exists
         if target.needs_a_reference:
             assigned.append((target.place, entry.reference))
         retagged = _write_tags(
@@ -264,7 +286,16 @@ def _write_tags(entry, current, countries, theme_ids, organisation_ids):
     return changed
 
 
-_SPEAKER_FIELDS = ["honorific", "name", "position", "institution", "country_id", "role", "session_id"]
+_SPEAKER_FIELDS = [
+    "honorific",
+    "name",
+    "position",
+    "institution",
+    "country_id",
+    "role",
+    "session_id",
+    *english_fields(Speaker),
+]
 
 
 def _write_speakers(meeting, sessions, items, changes):

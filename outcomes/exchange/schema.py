@@ -6,6 +6,7 @@ problem kept with its place, and `ExchangeError` lists them all. The values foll
 """
 
 from ..models import Entry
+from .connections import check_link_targets
 from .dialect import FORMAT, VERSION
 from .facts import Facts
 from .fields import Invalid, Mapping, Problems, at
@@ -36,6 +37,7 @@ def validate(data, vocabulary=None):
     }
     top.done()
     _check_references(facts, problems)
+    check_link_targets(plan["sessions"], facts.references, problems)
     problems.raise_any()
     return plan
 

@@ -8,8 +8,10 @@ depends on another having run.
 from django.core.exceptions import ValidationError
 
 from ..models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
+from .connections import check_frameworks, check_links
 from .facts import meeting_code, source_file
 from .fields import Invalid, Mapping, at, describe, field_value, text_list
+from .translations import read_english
 
 
 class Part:
@@ -115,6 +117,7 @@ class MeetingPart(Part):
             # Left out (or refused), the source is a source whose keys are all left out.
             **(item.get("source", self.source, default=None) or self.source({}, at(place, "source"))),
         }
+        meeting.update(read_english(item, self.problems, Meeting, meeting))
         item.done()
         try:
             Meeting(start_date=meeting["start_date"], end_date=meeting["end_date"]).clean()
@@ -156,6 +159,7 @@ class MeetingPart(Part):
             "role": item.field(Speaker, "role"),
             "session": item.value("session", self.facts.session, default=None),
         }
+        speaker.update(read_english(item, self.problems, Speaker, speaker))
         item.done()
         return speaker
 
@@ -188,6 +192,7 @@ class SessionsPart(Part):
             "introduction": item.field(Session, "introduction"),
             "entries": item.get("entries", lambda value, at_: self.items(value, at_, self.entry), default=[]),
         }
+        session.update(read_english(item, self.problems, Session, session))
         item.done()
         return session
 
@@ -209,7 +214,14 @@ class SessionsPart(Part):
                 lambda value, at_: self.slugs(value, at_, self.facts.organisation_slugs, "organisation"),
                 default=[],
             ),
+            "frameworks": item.get(
+                "frameworks",
+                lambda value, at_: check_frameworks(value, at_, self.problems, self.facts.framework_items),
+                default=[],
+            ),
+            "links": item.get("links", lambda value, at_: check_links(value, at_, self.problems), default=[]),
         }
+        entry.update(read_english(item, self.problems, Entry, entry))
         item.done()
         for index, sub_point in enumerate(entry["sub_points"] or []):
             if entry["text"] and sub_point not in entry["text"]:

@@ -239,6 +239,8 @@ def border_meeting(make_meeting, make_session, make_entry, make_theme):
         session=spain_senegal,
         kind=good_practice,
         text="Patrouilles conjointes entre l'Espagne et le Sénégal",
+        text_en="Joint patrols between Spain and Senegal",
+        translation_status="unofficial",
         countries=[("ES", implementing), ("SN", implementing)],
         themes=[patrols],
     )

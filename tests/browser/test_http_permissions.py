@@ -119,7 +119,7 @@ def test_the_secretariat_changes_an_entry_over_http(http_client, world, secretar
     assert status == 302
     assert Entry.objects.get(pk=entry.pk).status == "draft"
     public_status, _headers, _body = Browser(http_client.base_url).request("get", entry.get_absolute_url())
-    assert public_status == 404  # gone for visitors at once
+    assert public_status == 410  # withdrawn for visitors at once (410 Gone: it was public)
     preview_status, headers, body = http_client.request("get", entry.get_absolute_url())
     assert preview_status == 200 and "Brouillon — non publié" in body  # the secretariat previews its draft
     assert "private" in headers["Cache-Control"]

@@ -124,7 +124,7 @@ def test_the_secretariat_corrects_tags_and_publishes_an_entry_and_the_history_li
 
     log_in(page, "amina")
     follow(page, page.get_by_role("link", name="Entrées").first)
-    page.get_by_role("searchbox").fill(draft.reference)
+    page.locator("#searchbar").fill(draft.reference)  # the entry list's search box
     follow(page, page.get_by_role("button", name="Rechercher"))
     follow(page, page.get_by_role("link", name=draft.reference, exact=True))
 

@@ -22,6 +22,8 @@ def public_pages(border_meeting):
         "organisation-index": "/organisations/",
         "home-en": "/en/",
         "explorer-en": "/en/entries/?theme=patrouilles-conjointes",
+        "meeting-en": f"/en{border_meeting.meeting.get_absolute_url()}",
+        "entry-en": f"/en{border_meeting.joint_patrols.get_absolute_url()}",
     }
 
 
@@ -42,6 +44,8 @@ PAGE_TYPES = [
     "organisation-index",
     "home-en",
     "explorer-en",
+    "meeting-en",
+    "entry-en",
 ]
 
 
@@ -73,3 +77,13 @@ def test_main_pages_with_the_real_content_fit_desktops_and_phones(page, visit, s
 def test_the_not_found_page_passes_axe_core(page, visit, assert_accessible, border_meeting):
     visit("/entries/GF-999/", status=404)
     assert_accessible(page)
+
+
+def test_an_english_reader_opens_the_french_original_of_an_entry(page, visit, real_fixtures):
+    visit("/en/entries/GF-052/")
+    assert page.locator(".entry-full__text").inner_text() == "Joint patrols between Spain and Senegal"
+    original = page.locator(".translation__original")
+    assert not original.is_visible()
+    page.get_by_text("Unofficial translation — read the French original").click()
+    assert original.inner_text() == "Patrouilles conjointes entre l’Espagne et le Sénégal"
+    assert original.get_attribute("lang") == "fr"

@@ -7,11 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from outcomes.exchange import ExchangeError, import_meeting, import_vocabulary, read_yaml
+from outcomes.framework_fixtures import FrameworkFileError, import_frameworks
 
 
 class Command(BaseCommand):
     help = (
-        "Load fixtures/themes.yaml, fixtures/organisations.yaml (when they exist) and every "
+        "Load fixtures/themes.yaml, fixtures/organisations.yaml, fixtures/frameworks.yaml (when they exist) and every "
         "fixtures/meetings/*.yaml (in the exchange format, by file name) in one transaction. Idempotent: loading "
         "twice changes nothing."
     )
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         vocabulary_files = [
             path for path in (directory / "themes.yaml", directory / "organisations.yaml") if path.exists()
         ]
+        framework_files = [path for path in [directory / "frameworks.yaml"] if path.exists()]
         meeting_files = sorted((directory / "meetings").glob("*.yaml"))
         vocabulary = {}  # what the vocabulary files define, which the meeting files must not contradict
         problems, reports = [], []
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         def load(path, importer, **extra):
             try:
                 result = importer(read_yaml(path), **extra)
-            except ExchangeError as error:
+            except (ExchangeError, FrameworkFileError) as error:
                 problems.extend(f"  {path.relative_to(directory)}: {problem}" for problem in error.problems)
                 return
             reports.append(f"  {path.relative_to(directory)}: {result.summary()}")
@@ -48,6 +50,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in vocabulary_files:
                 load(path, import_vocabulary)
+            for path in framework_files:  # before the meetings, whose entries are tagged with their items
+                load(path, import_frameworks)
             for path in meeting_files:
                 load(path, import_meeting, vocabulary=vocabulary)
             if problems or dry_run:
@@ -55,7 +59,7 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("\n".join([f"{len(problems)} problem(s) in {directory}, nothing written:", *problems]))
         done = "Checked (dry run, nothing written)" if dry_run else "Loaded"
-        count = len(vocabulary_files) + len(meeting_files)
+        count = len(vocabulary_files) + len(framework_files) + len(meeting_files)
         self.stdout.write(self.style.SUCCESS(f"{done} {count} fixture file(s) from {directory}."))
         for report in reports:
             self.stdout.write(report)

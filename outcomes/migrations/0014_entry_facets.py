@@ -18,6 +18,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outcomes", "0009_document_draft")]
+    dependencies = [("outcomes", "0013_links_followup_frameworks")]
 
     operations = [migrations.RunPython(install, uninstall)]
