@@ -34,7 +34,7 @@ browser:
 		|| { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium gettext; } \
 		|| echo "== chromium or gettext could not be installed: the browser tests will fail in CI"
 
-# redis-server and PostgreSQL's binaries for tests/test_faults.py, which starts private instances on free ports and
+# redis-server and PostgreSQL's binaries for tests/test_faults.py and tests/test_several_servers.py, which start private instances on free ports and
 # stops them under load (never the shared ones). If they cannot be installed, those tests fail in CI.
 fault-tools:
 	@command -v redis-server >/dev/null 2>&1 \

@@ -203,7 +203,7 @@ class EntryList(ApiView):
             return self.cursor_page(filterset, request.GET[api_params.CURSOR], paging.cleaned_data["page_size"])
         try:
             page = paginate(
-                filterset.ordered(filterset.qs),
+                filterset.ordered_for_pages(filterset.qs),
                 paging.cleaned_data["page"],
                 paging.cleaned_data["page_size"],
                 count_queryset=filterset.qs,

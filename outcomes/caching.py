@@ -57,13 +57,15 @@ def cached_by_version(key, compute):
 
 @functools.cache
 def release():
-    """Changes when the code, templates or translations change, so a deployment also changes every ETag."""
-    digest = hashlib.sha1()
+    """Changes when the code, templates or translations change, so a deployment also changes every ETag. A digest
+    of the files' names within the project and their contents: every server running the same release gives the
+    same ETag and shares the same cache keys, wherever it is installed and whenever its files were copied."""
+    digest, base = hashlib.sha1(), Path(settings.BASE_DIR)
     for folder in ("templates", "locale", "outcomes", "rabatkb", "static"):
-        for path in sorted((Path(settings.BASE_DIR) / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        for path in sorted((base / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 

@@ -60,7 +60,7 @@ class EntryList(TemplateView):
         # Strict, like django-filter's FilterView: an invalid filter shows its message and no entries rather than
         # silently showing entries the reader did not ask for.
         entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        ordered = filterset.ordered(entries)
+        ordered = filterset.ordered_for_pages(entries)
         # Counts over every matching entry cost the most at scale and change only with the content: cached by
         # content version and filters (outcomes/caching.py).
         filters = filter_key(filterset)

@@ -1,28 +1,28 @@
 """The entries explorer's filters, shared by the page, the CSV/JSON exports and the API.
 
 Several values of one filter combine with OR, different filters with AND. Each filter is one condition on the
-entry's primary key (a subquery), so no join multiplies rows and no DISTINCT is needed. Facet counts apply every
-condition except the facet's own, with one grouped query per facet.
+entry's primary key (a subquery), so no join multiplies rows and no DISTINCT is needed. The facets
+(outcomes/facets.py) say what condition each filter puts; their counts apply every condition but their own
+(outcomes/facet_counting.py).
 """
 
 import hashlib
-import unicodedata
 
 import django_filters
 import django_filters.fields
 from django import forms
-from django.db.models import Count, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .facet_counting import Condition, count_facets, tags_condition_sql, uses_tag_table, where_clause
+from .facets import FACET_LIMIT, explorer_facets, framework_items
+from .listing import OrderedIds
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
-from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
+from .models_followup import Progress
 
-# A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
-# counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
-# and rendering every option with its count would cost more than the entries themselves.
-FACET_LIMIT = 15
+__all__ = ["FACET_LIMIT", "EntryFilter", "filter_key"]
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
 SORT_CHOICES = [
     (SORT_NEWEST, _("Ajoutées récemment")),
@@ -41,17 +41,12 @@ class CountryFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CodeMultipleChoiceField
 
 
-def framework_items():
-    """Framework items named by their reference (`MAP-4`), as the `framework` filter takes them."""
-    items = FrameworkItem.objects.select_related("framework")
-    return items.annotate(ref=Concat("framework__code", Value("-"), "code"))
-
-
 class EntryFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         session = (cleaned.get("session") or "").strip()
-        cleaned["session_ids"] = self.session_ids(session, cleaned.get("meeting")) if session else None
+        # Beside cleaned_data, which django-filter reads as one value per filter.
+        self.chosen_session_ids = self.session_ids(session, cleaned.get("meeting")) if session else None
         return cleaned
 
     def session_ids(self, value, meeting):
@@ -71,25 +66,35 @@ class EntryFilterForm(forms.Form):
 
 
 class EntryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Recherche"), max_length=200)
-    kind = django_filters.MultipleChoiceFilter(label=_("Type"), choices=Entry.Kind.choices)
-    country = CountryFilter(label=_("Pays"), queryset=Country.objects.all(), to_field_name="code")
-    role = django_filters.ChoiceFilter(label=_("Rôle du pays"), choices=EntryCountry.Role.choices)
+    """Every filter puts the condition its facet defines (`filter_by_facet`); a search and a session their own."""
+
+    q = django_filters.CharFilter(label=_("Recherche"), max_length=200, method="filter_by_facet")
+    kind = django_filters.MultipleChoiceFilter(label=_("Type"), choices=Entry.Kind.choices, method="filter_by_facet")
+    country = CountryFilter(
+        label=_("Pays"), queryset=Country.objects.all(), to_field_name="code", method="filter_by_facet"
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Rôle du pays"), choices=EntryCountry.Role.choices, method="filter_by_facet"
+    )
     theme = django_filters.ModelMultipleChoiceFilter(
-        label=_("Thème"), queryset=Theme.objects.all(), to_field_name="slug"
+        label=_("Thème"), queryset=Theme.objects.all(), to_field_name="slug", method="filter_by_facet"
     )
     organisation = django_filters.ModelMultipleChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.all(), to_field_name="slug"
+        label=_("Organisation"), queryset=Organisation.objects.all(), to_field_name="slug", method="filter_by_facet"
     )
     meeting = django_filters.ModelChoiceFilter(
-        label=_("Réunion"), queryset=Meeting.objects.published(), to_field_name="slug"
+        label=_("Réunion"), queryset=Meeting.objects.published(), to_field_name="slug", method="filter_by_facet"
     )
-    session = django_filters.CharFilter(label=_("Session"), max_length=80)
+    session = django_filters.CharFilter(label=_("Session"), max_length=80, method="filter_by_facet")
     framework = django_filters.ModelMultipleChoiceFilter(
-        label=_("Cadre"), queryset=framework_items(), to_field_name="ref"
+        label=_("Cadre"), queryset=framework_items(), to_field_name="ref", method="filter_by_facet"
     )
-    follow_up = django_filters.MultipleChoiceFilter(label=_("État du suivi"), choices=Progress.choices)
-    sort = django_filters.ChoiceFilter(label=_("Tri"), choices=SORT_CHOICES, empty_label=_("Ordre du document"))
+    follow_up = django_filters.MultipleChoiceFilter(
+        label=_("État du suivi"), choices=Progress.choices, method="filter_by_facet"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Tri"), choices=SORT_CHOICES, empty_label=_("Ordre du document"), method="keep_for_ordering"
+    )
 
     class Meta:
         model = Entry
@@ -107,6 +112,7 @@ class EntryFilter(django_filters.FilterSet):
                 else:
                     del data[name]
         super().__init__(data, *args, **kwargs)
+        self.facet_types = explorer_facets()
 
     @classmethod
     def published(cls, data):
@@ -118,7 +124,8 @@ class EntryFilter(django_filters.FilterSet):
     @property
     def data_cleaned(self):
         self.errors  # validates the form once  # noqa: B018
-        return getattr(self.form, "cleaned_data", {})
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return {**cleaned, "session_ids": getattr(self.form, "chosen_session_ids", None)}
 
     @property
     def query(self):
@@ -130,44 +137,39 @@ class EntryFilter(django_filters.FilterSet):
         return SORT_DOCUMENT if sort == SORT_RELEVANCE and not self.query else sort
 
     def conditions(self):
-        """One condition per facet, by facet name; country and role make one condition together."""
-        data, conditions = self.data_cleaned, {}
-        if data.get("kind"):
-            conditions["kind"] = Q(kind__in=data["kind"])
-        countries, role = data.get("country"), data.get("role")
-        if countries or role:
-            tags = EntryCountry.objects.all()
-            if countries:
-                tags = tags.filter(country__in=countries)
-            if role:
-                tags = tags.filter(role=role)
-            conditions["country"] = Q(pk__in=tags.values("entry_id"))
-        if data.get("theme"):
-            conditions["theme"] = Q(
-                pk__in=Entry.themes.through.objects.filter(theme__in=data["theme"]).values("entry_id")
-            )
-        if data.get("organisation"):
-            links = Entry.organisations.through.objects.filter(organisation__in=data["organisation"])
-            conditions["organisation"] = Q(pk__in=links.values("entry_id"))
-        if data.get("meeting"):
-            conditions["meeting"] = Q(meeting=data["meeting"])
-        if data.get("session_ids"):
-            conditions["session"] = Q(session_id__in=data["session_ids"])
-        if data.get("framework"):
-            tags = EntryFrameworkItem.objects.filter(item__in=data["framework"])
-            conditions["framework"] = Q(pk__in=tags.values("entry_id"))
-        if data.get("follow_up"):
-            current = FollowUp.objects.published().current().filter(progress__in=data["follow_up"])
-            conditions["follow_up"] = Q(pk__in=current.values("recommendation_id"))
-        if self.query:
-            conditions["q"] = search.matching(self.query)
-        return conditions
+        """{name: Condition}: the facets' conditions, then the search's; country and role make one together."""
+        if not hasattr(self, "_conditions"):
+            data = self.data_cleaned
+            conditions = {facet.name: facet.condition(data) for facet in self.facet_types if facet.applies(data)}
+            if data.get("session_ids") and "session" not in conditions:  # a session without its meeting
+                conditions["session"] = Condition(Q(session_id__in=data["session_ids"]))
+            if self.query:
+                conditions["q"] = Condition(search.matching(self.query))
+            self._conditions = {name: condition for name, condition in conditions.items() if condition is not None}
+        return self._conditions
 
-    def filter_queryset(self, queryset):
-        return queryset.filter(*self.conditions().values())
+    def filtered_except(self, *names):
+        """The entries under every condition but those named, and those a facet of that name ignores with its own
+        (country and role go together), as the facet's counts see them."""
+        ignored = set(names)
+        for facet in self.facet_types:
+            if facet.name in names:
+                ignored.update(facet.ignores)
+        return self.queryset.filter(*[self.as_q(c) for name, c in self.conditions().items() if name not in ignored])
 
-    def filtered_except(self, *facets):
-        return self.queryset.filter(*[c for name, c in self.conditions().items() if name not in facets])
+    def filter_by_facet(self, queryset, name, value):
+        condition = self.conditions().get(name)
+        return queryset if condition is None else queryset.filter(self.as_q(condition))
+
+    def keep_for_ordering(self, queryset, name, value):
+        return queryset  # the order is applied by ordered(), after counting
+
+    @staticmethod
+    def as_q(condition):
+        """On PostgreSQL a tag condition reads the GIN-indexed tags of outcomes_entry_facets, else the join tables."""
+        if condition.tags is not None and uses_tag_table():
+            return Q(pk__in=RawSQL(*tags_condition_sql(condition.tags)))
+        return condition.q
 
     def ordered(self, queryset):
         """The queryset in the chosen order; ranked by relevance only when searching on PostgreSQL."""
@@ -177,119 +179,22 @@ class EntryFilter(django_filters.FilterSet):
             return search.with_rank(queryset, self.query).order_by("-rank", *Entry.objects.document_order())
         return queryset.in_document_order()
 
+    def ordered_for_pages(self, queryset):
+        """What paginate() pages: on PostgreSQL, in document or newest order, the ids from outcomes_entry_facets
+        (listing.OrderedIds); otherwise, or by relevance, the ordered queryset."""
+        if not uses_tag_table() or not self.is_valid() or self.sort_order == SORT_RELEVANCE:
+            return self.ordered(queryset)
+        where, params = where_clause(self.conditions())
+        return OrderedIds(where, params, "newest" if self.sort_order == SORT_NEWEST else "document")
+
     # --- facets ----------------------------------------------------------------------------------------------
 
     def facets(self):
-        """For each facet, its options: value, label, count under the other filters, and whether chosen."""
+        """{facet name: FacetOptions}: each option's value, label, count under the other filters, and whether chosen;
+        a facet whose counting ran out of time has no options and is `timed_out`."""
         data = self.data_cleaned
-        facets = {
-            "kind": self.kind_facet(data.get("kind") or []),
-            "country": self.country_facet(data.get("country") or [], data.get("role")),
-            "role": self.role_facet(data.get("role"), data.get("country") or []),
-            "theme": self.theme_facet(data.get("theme") or []),
-            "organisation": self.organisation_facet(data.get("organisation") or []),
-            "meeting": self.meeting_facet(data.get("meeting")),
-            "framework": self.framework_facet(data.get("framework") or []),
-            "follow_up": self.follow_up_facet(data.get("follow_up") or []),
-        }
-        if data.get("meeting"):
-            facets["session"] = self.session_facet(data["meeting"], data.get("session_ids") or [])
-        return {name: options if isinstance(options, Facet) else Facet(options) for name, options in facets.items()}
-
-    def kind_facet(self, chosen):
-        counts = dict(self.filtered_except("kind").order_by().values_list("kind").annotate(n=Count("pk")))
-        return [
-            Option(value, label, counts.get(value, 0), value in chosen)
-            for value, label in Entry.Kind.choices
-            if counts.get(value) or value in chosen
-        ]
-
-    def country_facet(self, chosen, role):
-        tags = EntryCountry.objects.filter(entry__in=self.filtered_except("country").values("pk"))
-        if role:
-            tags = tags.filter(role=role)
-        return self.counted_facet(tags, "country_id", Country.objects.all(), chosen, lambda c: c.code, str)
-
-    def role_facet(self, chosen, countries):
-        tags = EntryCountry.objects.filter(entry__in=self.filtered_except("country").values("pk"))
-        if countries:
-            tags = tags.filter(country__in=countries)
-        counts = dict(tags.order_by().values_list("role").annotate(n=Count("entry_id", distinct=True)))
-        return [
-            Option(value, label, counts.get(value, 0), value == chosen)
-            for value, label in EntryCountry.Role.choices
-            if counts.get(value) or value == chosen
-        ]
-
-    def theme_facet(self, chosen):
-        links = Entry.themes.through.objects.filter(entry__in=self.filtered_except("theme").values("pk"))
-        return self.counted_facet(links, "theme_id", Theme.objects.all(), chosen, lambda t: t.slug, str)
-
-    def organisation_facet(self, chosen):
-        links = Entry.organisations.through.objects.filter(entry__in=self.filtered_except("organisation").values("pk"))
-        return self.counted_facet(links, "organisation_id", Organisation.objects.all(), chosen, lambda o: o.slug, label)
-
-    def meeting_facet(self, chosen):
-        entries = self.filtered_except("meeting", "session")
-        return self.counted_facet(
-            entries, "meeting_id", Meeting.objects.all(), [chosen] if chosen else [], lambda m: m.slug, label
-        )
-
-    def framework_facet(self, chosen):
-        tags = EntryFrameworkItem.objects.filter(entry__in=self.filtered_except("framework").values("pk"))
-        return self.counted_facet(tags, "item_id", framework_items(), chosen, lambda i: i.ref, lambda i: str(i))
-
-    def follow_up_facet(self, chosen):
-        """Recommendations by the current status of their follow-up (in any country)."""
-        current = FollowUp.objects.published().current()
-        current = current.filter(recommendation__in=self.filtered_except("follow_up").values("pk"))
-        counts = dict(current.order_by().values_list("progress").annotate(n=Count("recommendation", distinct=True)))
-        return [
-            Option(value, label, counts.get(value, 0), value in chosen)
-            for value, label in Progress.choices
-            if counts.get(value) or value in chosen
-        ]
-
-    @staticmethod
-    def counted_facet(rows, field, objects, chosen, value, label):
-        """Count the rows (one per entry and option) by `field`, then load the options counted or chosen; the
-        grouping runs on ids alone, which is much faster on large data than grouping by names through a join."""
-        counts = dict(rows.order_by().values_list(field).annotate(n=Count("pk")))
-        shown = sorted(counts, key=counts.get, reverse=True)[:FACET_LIMIT]
-        chosen_pks = {option.pk for option in chosen}
-        options = [
-            Option(value(obj), label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks)
-            for obj in [*objects.filter(pk__in=shown).exclude(pk__in=chosen_pks), *chosen]
-        ]
-        hidden = len(set(counts) - set(shown) - chosen_pks)
-        return Facet(sorted(options, key=by_label), hidden=hidden, counts=counts)
-
-    def session_facet(self, meeting, chosen_ids):
-        """The meeting's top-level sessions; a session counts the entries of its sub-headings too."""
-        counts = dict(self.filtered_except("session").order_by().values_list("session_id").annotate(n=Count("pk")))
-        shown = ("pk", "parent_id", "slug", "title", "title_en", "translation_status")
-        sessions = list(meeting.sessions.order_by("order").only(*shown))
-        totals = {session.pk: counts.get(session.pk, 0) for session in sessions if session.parent_id is None}
-        for session in sessions:
-            if session.parent_id in totals:
-                totals[session.parent_id] += counts.get(session.pk, 0)
-        return [
-            Option(session.slug, session.shown.title, totals[session.pk], session.pk in chosen_ids)
-            for session in sessions
-            if session.parent_id is None and (totals[session.pk] or session.pk in chosen_ids)
-        ]
-
-
-def by_label(option):
-    """Alphabetical order that reads right in French: accents and case do not push « Égypte » after « Zambie »."""
-    return unicodedata.normalize("NFKD", str(option.label)).encode("ascii", "ignore").decode().casefold()
-
-
-def label(obj):
-    """How a facet names a meeting or an organisation (its title, its acronym)."""
-    if isinstance(obj, Meeting):
-        return obj.shown.title
-    return getattr(obj, "label", None) or str(obj)
+        shown = [facet for facet in self.facet_types if facet.applies(data)]
+        return count_facets(shown, data, self.conditions(), self.queryset)
 
 
 def filter_key(filterset):
@@ -304,31 +209,3 @@ def filter_key(filterset):
 
     pairs = sorted((name, str(value)) for name in filterset.filters if name != "sort" for value in values(name))
     return hashlib.sha1(repr(pairs).encode()).hexdigest()
-
-
-class Facet(list):
-    """The options of one facet; `hidden` counts options left out to keep the list short, `counts` has every
-    option's count by primary key (the explorer's map draws all the countries)."""
-
-    def __init__(self, options=(), hidden=0, counts=None):
-        super().__init__(options)
-        self.hidden = hidden
-        self.counts = counts or {}
-
-    @property
-    def any_selected(self):
-        return any(option.selected for option in self)
-
-
-class Option:
-    """One choice of a facet as the explorer shows it."""
-
-    __slots__ = ("value", "label", "count", "selected")
-
-    def __init__(self, value, label, count, selected):
-        # A plain string, not a lazy translation: facets are cached per language, and unpickling a lazy string
-        # rebuilds its proxy class each time, for every option of every request.
-        self.value, self.label, self.count, self.selected = value, str(label), count, selected
-
-    def __repr__(self):
-        return f"Option({self.value!r}, {self.count}, selected={self.selected})"

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .caching import cached_by_version
+from .facet_tables import ENTRY_FACETS, FACET_COUNTS
 from .models import Country, Entry, EntryCountry, Organisation, Session, Theme
 
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 25, 100, 1_000_000
@@ -93,9 +95,12 @@ def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_ke
     each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered). When
     `count_key` names the filters (and `order_key` the order), the total and the page's ids are kept in the cache
     until the content changes: on large data, sorting every match for one page costs more than the rest."""
-    paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
+    if isinstance(ordered_queryset, OrderedIds):  # counts and pages itself
+        paginator, count_queryset = Paginator(ordered_queryset, size), ordered_queryset
+    else:
+        paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
     if count_queryset is not None:
-        count = count_queryset.order_by().count
+        count = count_queryset.count if isinstance(count_queryset, OrderedIds) else count_queryset.order_by().count
         paginator.count = cached_by_version(f"count:{count_key}", count) if count_key else count()
     page = paginator.page(number)
     if count_key and order_key is not None:
@@ -139,3 +144,38 @@ class PageEntries(Sequence):
 
     def __repr__(self):
         return f"PageEntries({self.pks!r})"
+
+
+class OrderedIds:
+    """The ids of the published entries matching a condition on `outcomes_entry_facets` (PostgreSQL: see
+    outcomes/facet_tables.py), in document order or newest first, counted and paged on that narrow table and its
+    order indexes instead of joining every matching entry to its meeting and session to sort them."""
+
+    ORDERS = {
+        "document": (
+            "meeting_start_date DESC NULLS LAST, meeting_title, meeting_id, session_order, entry_order, entry_id"
+        ),
+        "newest": "created_at DESC, entry_id DESC",
+    }
+
+    def __init__(self, where, params, order):
+        self.where, self.params, self.order = where, params, self.ORDERS[order]
+
+    def count(self):
+        if self.where == "true":  # every published entry: the total the triggers keep
+            sql, params = f"SELECT coalesce(max(n), 0) FROM {FACET_COUNTS} WHERE tag = '*'", []
+        else:
+            sql, params = f"SELECT count(*) FROM {ENTRY_FACETS} f WHERE {self.where}", self.params
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, bounds):
+        start, stop = bounds.start or 0, bounds.stop
+        sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.params, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
+
+    def __len__(self):
+        return self.count()

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from .caching import cached_by_version
+from .facet_counting import published_tag_counts
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Status, Theme
 
 RELATED_LIMIT = 6
@@ -115,11 +116,17 @@ def home_figures():
     for meeting in latest:
         meeting.kinds = kind_breakdown(meeting)
         meeting.co_chair_list = by_name(meeting.co_chairs.all())
-    totals = Entry.objects.published().aggregate(
-        n_total=Count("pk"), **{f"n_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Entry.Kind.values}
-    )
-    countries = Country.objects.annotate(n_total=published_entries_count()).filter(n_total__gt=0)
-    themes = Theme.objects.annotate(n_total=published_entries_count()).filter(n_total__gt=0)
+    tags = published_tag_counts()  # on PostgreSQL, the counts the triggers keep: no count over every entry
+    if tags is None:
+        totals = Entry.objects.published().aggregate(
+            n_total=Count("pk"), **{f"n_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Entry.Kind.values}
+        )
+        countries = Country.objects.annotate(n_total=published_entries_count()).filter(n_total__gt=0)
+        themes = Theme.objects.annotate(n_total=published_entries_count()).filter(n_total__gt=0)
+    else:
+        totals = {"n_total": tags.get("*", 0), **{f"n_{kind}": tags.get(f"k:{kind}", 0) for kind in Entry.Kind.values}}
+        countries = with_counts(Country.objects.all(), {tag[2:]: n for tag, n in tags.items() if tag[:2] == "c:"})
+        themes = with_counts(Theme.objects.all(), {int(tag[2:]): n for tag, n in tags.items() if tag[:2] == "t:"})
     return {
         "meetings": latest,
         "meeting_count": len(ids),
@@ -128,6 +135,14 @@ def home_figures():
         "top_countries": by_count_then_name(countries, "n_total")[:HOME_TOP],
         "top_themes": by_count_then_name(themes, "n_total")[:HOME_TOP],
     }
+
+
+def with_counts(objects, counts):
+    """The objects counted in {pk: count}, each with `n_total`."""
+    found = list(objects.filter(pk__in=list(counts)))
+    for obj in found:
+        obj.n_total = counts[obj.pk]
+    return found
 
 
 def countries_with_entries():

@@ -202,7 +202,7 @@ def test_english_explorer_chips_and_errors_read_as_english(client, corpus):
 
 
 def test_english_explorer_says_how_many_options_a_facet_leaves_out(client, corpus, monkeypatch):
-    monkeypatch.setattr("outcomes.filters.FACET_LIMIT", 1)
+    monkeypatch.setattr("outcomes.facets.FACET_LIMIT", 1)
     page = text_of(client.get("/en/entries/"))
     assert "other options with fewer entries: narrow the search to see them." in page
     assert "autres options" not in page

@@ -1,0 +1,183 @@
+"""How the explorer counts its facets, each count within a time budget.
+
+A question's facets are grouped into passes: the facets whose counts leave out the same conditions share one.
+On PostgreSQL a pass is one query that unnests the tag arrays of the matching rows of `outcomes_entry_facets`
+(outcomes/facet_tables.py) and groups them: every facet of the pass counted at once. A pass under no condition
+(the unfiltered explorer) reads `outcomes_facet_counts`, which triggers keep. On SQLite each facet counts on the
+join tables (`Facet.count_rows`).
+
+Each counting query has a budget (`FACET_TIME_LIMIT_MS`, Datasette's `facet_time_limit_ms`): past it, the query
+is cancelled and its facets show a note instead of holding the worker — on PostgreSQL a `statement_timeout` set
+inside a savepoint, on SQLite a progress handler.
+"""
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+
+from .facet_tables import ENTRY_FACETS, FACET_COUNTS
+
+
+@dataclass
+class Condition:
+    """A condition on entries: `q` through the join tables (any database); `tags`, the same condition as "has one
+    of these tags" in outcomes_entry_facets (PostgreSQL), or None when it is not about tags (a search)."""
+
+    q: Q
+    tags: list = field(default=None)
+
+
+class FacetTimeout(Exception):
+    pass
+
+
+def time_limit_ms():
+    return getattr(settings, "FACET_TIME_LIMIT_MS", 200)
+
+
+def uses_tag_table():
+    return connection.vendor == "postgresql"
+
+
+def count_facets(facets, data, conditions, entries):
+    """{facet name: FacetOptions} for `facets` under `conditions` ({name: Condition}); `entries` is the queryset
+    all conditions filter (the published entries). Past its budget a pass is given up and its facets say so."""
+    remaining, results = passes(facets, conditions), {}
+    while remaining:
+        try:
+            with budget(time_limit_ms()) as before_each_pass:
+                while remaining:
+                    ignored, group = remaining[0]
+                    before_each_pass()
+                    kept = {name: c for name, c in conditions.items() if name not in ignored}
+                    tagged = [facet for facet in group if facet.tag_prefix] if uses_tag_table() else []
+                    counts = counts_from_tags(tagged, data, kept) if tagged else {}
+                    if len(tagged) < len(group):  # facets whose tags are not in the tag table: the join tables
+                        matching = entries.filter(*[c.q for c in kept.values()])
+                        counts.update(
+                            {facet.name: facet.count_rows(matching, data) for facet in group if facet not in tagged}
+                        )
+                    results.update({facet.name: facet.options(counts[facet.name], data) for facet in group})
+                    remaining.pop(0)
+        except FacetTimeout:
+            _ignored, group = remaining.pop(0)
+            results.update({facet.name: facet.timed_out() for facet in group})
+    return {facet.name: results[facet.name] for facet in facets}
+
+
+@contextmanager
+def budget(milliseconds):
+    """Runs the counting queries inside with a limit of `milliseconds` each; a query past it raises FacetTimeout.
+
+    PostgreSQL: `statement_timeout` set for a transaction of its own (a savepoint inside a request's transaction,
+    rolled back on a timeout). SQLite: a progress handler, re-armed before each pass by the function yielded."""
+    try:
+        if connection.vendor == "postgresql":
+            nested = connection.in_atomic_block
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                    [f"{max(1, milliseconds)}ms"],
+                )
+                previous = cursor.fetchone()[0]  # the request's own (outcomes/ops/timeouts.py), or the server's
+                yield lambda: None
+                if nested:  # SET LOCAL outlives a released savepoint: give the request's transaction its own back
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+        elif connection.vendor == "sqlite":
+            connection.ensure_connection()
+            deadline = [0.0]
+
+            def arm():
+                deadline[0] = time.perf_counter() + milliseconds / 1000
+
+            connection.connection.set_progress_handler(lambda: time.perf_counter() > deadline[0], 1000)
+            try:
+                yield arm
+            finally:
+                connection.connection.set_progress_handler(None, 0)
+        else:
+            yield lambda: None
+    except DatabaseError as error:
+        if is_cancellation(error):
+            raise FacetTimeout() from error
+        raise
+
+
+def is_cancellation(error):
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "57014" or "interrupted" in str(error).lower()
+
+
+def passes(facets, conditions):
+    """[(the condition names left out, [facets])]: facets that leave out the same present conditions together."""
+    groups = {}
+    for facet in facets:
+        ignored = frozenset(name for name in facet.ignores if name in conditions)
+        groups.setdefault(ignored, []).append(facet)
+    return list(groups.items())
+
+
+def counts_from_tags(facets, data, conditions):
+    """{facet name: {key: count}} for the facets of one pass, from outcomes_entry_facets in one query."""
+    prefixes = sorted({facet.tag_prefix for facet in facets})
+    if not conditions:
+        sql, params = f"SELECT tag, n FROM {FACET_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [prefixes]
+    else:
+        where, params = where_clause(conditions)
+        sql = (
+            f"SELECT tag, count(*) FROM {ENTRY_FACETS} f CROSS JOIN LATERAL unnest(f.tags) AS tag "
+            f"WHERE {where} AND left(tag, 2) = ANY(%s) GROUP BY tag"
+        )
+        params.append(prefixes)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        tag_counts = dict(cursor.fetchall())
+    counts = {facet.name: facet.count_tags(tag_counts, data) for facet in facets}
+    for facet in facets:
+        if counts[facet.name] is None:  # the role facet under chosen countries: one count per role
+            counts[facet.name] = roles_in_countries(facet, data, conditions)
+    return counts
+
+
+def roles_in_countries(facet, data, conditions):
+    where, params = where_clause(conditions) if conditions else ("true", [])
+    roles = facet.role_tags(data)
+    columns = ", ".join("count(*) FILTER (WHERE f.tags && %s::text[])" for _role in roles)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {ENTRY_FACETS} f WHERE {where}", [*roles.values(), *params])
+        row = cursor.fetchone()
+    return dict(zip(roles, row, strict=True))
+
+
+def where_clause(conditions):
+    """SQL on `f` (a row of outcomes_entry_facets) for the conditions, with its parameters."""
+    parts, params = [], []
+    for condition in conditions.values():
+        if condition.tags is not None:
+            parts.append("f.tags && %s::text[]")
+            params.append(condition.tags)
+        else:
+            from .models import Entry
+
+            sql, subquery_params = Entry.objects.filter(condition.q).values("pk").query.sql_with_params()
+            parts.append(f"f.entry_id IN ({sql})")
+            params.extend(subquery_params)
+    return " AND ".join(parts) or "true", params
+
+
+def tags_condition_sql(tags):
+    """The entries having one of `tags`, as a subquery on outcomes_entry_facets (for the listing's filters)."""
+    return f"SELECT entry_id FROM {ENTRY_FACETS} WHERE tags && %s::text[]", [tags]
+
+
+def published_tag_counts():
+    """{tag: number of published entries} kept by the triggers (PostgreSQL), or None on SQLite."""
+    if not uses_tag_table():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tag, n FROM {FACET_COUNTS} WHERE n > 0")
+        return dict(cursor.fetchall())

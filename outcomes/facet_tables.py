@@ -1,0 +1,208 @@
+"""On PostgreSQL, the explorer's facets count from two tables kept right by triggers, not from the join tables.
+
+`outcomes_entry_facets` has one row per *published* entry: the columns of its order in lists and every tag as
+text in one array with a GIN index — `k:<kind>`, `m:<meeting id>`, `s:<session id>`, `c:<country code>`,
+`r:<country code>:<role>` and `r:*:<role>`, `t:<theme id>`, `o:<organisation id>`. A filter is "has any of
+these tags" (`tags && ARRAY[…]`); every facet of a question is counted by unnesting the arrays of the matching
+rows once (outcomes/facet_counting.py) instead of joining each tag table to the entries.
+`outcomes_facet_counts` holds the count of each tag over all
+published entries (and `*`, their total): the unfiltered explorer, the view every visitor opens first, reads it
+instead of counting.
+
+Statement-level triggers on the entries, their tag tables and the meetings recompute the rows of the entries a
+statement touched (publishing a meeting recomputes its entries); triggers on `outcomes_entry_facets` add and
+subtract its tags in `outcomes_facet_counts`. SQLite has neither table: it counts on the join tables.
+"""
+
+from django.db import connection as default_connection
+
+ENTRY_FACETS, FACET_COUNTS = "outcomes_entry_facets", "outcomes_facet_counts"
+
+_TABLES = f"""
+CREATE TABLE IF NOT EXISTS {ENTRY_FACETS} (
+  entry_id bigint PRIMARY KEY,
+  session_id bigint NOT NULL,
+  tags text[] NOT NULL,
+  -- the columns of the document order (EntryQuerySet.document_order) and of "newest first"
+  meeting_start_date date,
+  meeting_title text NOT NULL,
+  meeting_id bigint NOT NULL,
+  session_order integer NOT NULL,
+  entry_order integer NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_tags ON {ENTRY_FACETS} USING gin (tags);
+CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_document_order ON {ENTRY_FACETS}
+  (meeting_start_date DESC NULLS LAST, meeting_title, meeting_id, session_order, entry_order, entry_id);
+CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_newest ON {ENTRY_FACETS} (created_at DESC, entry_id DESC);
+CREATE TABLE IF NOT EXISTS {FACET_COUNTS} (tag text PRIMARY KEY, n integer NOT NULL);
+"""
+
+_FUNCTIONS = f"""
+CREATE OR REPLACE VIEW outcomes_entry_facet_rows AS
+  SELECT e.id AS entry_id, e.session_id,
+    ARRAY['k:' || e.kind, 'm:' || e.meeting_id, 's:' || e.session_id]
+    || ARRAY(SELECT 'c:' || ec.country_id FROM outcomes_entrycountry ec WHERE ec.entry_id = e.id)
+    || ARRAY(SELECT 'r:' || ec.country_id || ':' || ec.role FROM outcomes_entrycountry ec WHERE ec.entry_id = e.id)
+    || ARRAY(SELECT DISTINCT 'r:*:' || ec.role FROM outcomes_entrycountry ec WHERE ec.entry_id = e.id)
+    || ARRAY(SELECT 't:' || et.theme_id FROM outcomes_entry_themes et WHERE et.entry_id = e.id)
+    || ARRAY(SELECT 'o:' || eo.organisation_id FROM outcomes_entry_organisations eo WHERE eo.entry_id = e.id)
+    AS tags,
+    m.start_date AS meeting_start_date, m.title AS meeting_title, m.id AS meeting_id, s."order" AS session_order,
+    e."order" AS entry_order, e.created_at
+  FROM outcomes_entry e JOIN outcomes_meeting m ON m.id = e.meeting_id JOIN outcomes_session s ON s.id = e.session_id
+  WHERE e.status = 'published' AND m.status = 'published';
+
+CREATE OR REPLACE FUNCTION outcomes_refresh_entry_facets(ids bigint[]) RETURNS void AS $$
+BEGIN
+  DELETE FROM {ENTRY_FACETS} WHERE entry_id = ANY(ids);
+  INSERT INTO {ENTRY_FACETS} SELECT * FROM outcomes_entry_facet_rows WHERE entry_id = ANY(ids);
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION outcomes_rebuild_entry_facets() RETURNS void AS $$
+BEGIN
+  TRUNCATE {ENTRY_FACETS}, {FACET_COUNTS};
+  INSERT INTO {ENTRY_FACETS} SELECT * FROM outcomes_entry_facet_rows;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION outcomes_entry_facets_after_truncate() RETURNS trigger AS $$
+BEGIN
+  PERFORM outcomes_rebuild_entry_facets();
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION outcomes_entry_facets_from_entries() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM {ENTRY_FACETS} WHERE entry_id IN (SELECT id FROM old_rows);
+  ELSE
+    PERFORM outcomes_refresh_entry_facets(ARRAY(SELECT id FROM new_rows));
+  END IF;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION outcomes_entry_facets_from_tags() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM outcomes_refresh_entry_facets(ARRAY(SELECT DISTINCT entry_id FROM new_rows));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM outcomes_refresh_entry_facets(ARRAY(SELECT DISTINCT entry_id FROM old_rows));
+  ELSE
+    PERFORM outcomes_refresh_entry_facets(
+      ARRAY(SELECT entry_id FROM new_rows UNION SELECT entry_id FROM old_rows));
+  END IF;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION outcomes_entry_facets_from_meetings() RETURNS trigger AS $$
+BEGIN
+  PERFORM outcomes_refresh_entry_facets(ARRAY(
+    SELECT e.id FROM outcomes_entry e WHERE e.meeting_id IN (
+      SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+      WHERE (n.status, n.start_date, n.title) IS DISTINCT FROM (o.status, o.start_date, o.title))));
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION outcomes_entry_facets_from_sessions() RETURNS trigger AS $$
+BEGIN
+  PERFORM outcomes_refresh_entry_facets(ARRAY(
+    SELECT e.id FROM outcomes_entry e WHERE e.session_id IN (
+      SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n."order" IS DISTINCT FROM o."order")));
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION outcomes_facet_counts_change() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO {FACET_COUNTS} (tag, n)
+    SELECT tag, count(*) FROM (SELECT unnest(tags || '*'::text) AS tag FROM new_rows) AS added
+    GROUP BY tag ORDER BY tag
+    ON CONFLICT (tag) DO UPDATE SET n = {FACET_COUNTS}.n + excluded.n;
+  ELSE
+    UPDATE {FACET_COUNTS} AS c SET n = c.n - removed.n
+    FROM (SELECT tag, count(*) AS n FROM (SELECT unnest(tags || '*'::text) AS tag FROM old_rows) AS t
+          GROUP BY tag) AS removed
+    WHERE c.tag = removed.tag;
+  END IF;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+"""
+
+_FUNCTION_NAMES = [
+    "outcomes_refresh_entry_facets(bigint[])",
+    "outcomes_rebuild_entry_facets()",
+    "outcomes_entry_facets_after_truncate()",
+    "outcomes_entry_facets_from_entries()",
+    "outcomes_entry_facets_from_tags()",
+    "outcomes_entry_facets_from_meetings()",
+    "outcomes_entry_facets_from_sessions()",
+    "outcomes_facet_counts_change()",
+]
+# (table, function, events): one trigger per event, since a trigger with transition tables has only one.
+_TRIGGERS = [
+    ("outcomes_entry", "outcomes_entry_facets_from_entries", ["INSERT", "UPDATE", "DELETE"]),
+    ("outcomes_entrycountry", "outcomes_entry_facets_from_tags", ["INSERT", "UPDATE", "DELETE"]),
+    ("outcomes_entry_themes", "outcomes_entry_facets_from_tags", ["INSERT", "UPDATE", "DELETE"]),
+    ("outcomes_entry_organisations", "outcomes_entry_facets_from_tags", ["INSERT", "UPDATE", "DELETE"]),
+    ("outcomes_meeting", "outcomes_entry_facets_from_meetings", ["UPDATE"]),
+    ("outcomes_session", "outcomes_entry_facets_from_sessions", ["UPDATE"]),
+    (ENTRY_FACETS, "outcomes_facet_counts_change", ["INSERT", "DELETE"]),
+]
+# A TRUNCATE (a test database's flush) fires no DELETE trigger: these rebuild both tables after one.
+_TRUNCATED = ["outcomes_entry", "outcomes_entrycountry", "outcomes_entry_themes", "outcomes_entry_organisations"]
+_TRUNCATED += ["outcomes_meeting"]
+_REFERENCING = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows"}
+_REFERENCING["UPDATE"] = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+
+
+def trigger_names():
+    """[(table, trigger name)] of every trigger installed here."""
+    names = [(table, f"{table}_facets_{event.lower()}") for table, _function, events in _TRIGGERS for event in events]
+    return names + [(table, f"{table}_facets_truncate") for table in _TRUNCATED]
+
+
+def install(connection=default_connection):
+    """Create the tables, functions and triggers (idempotent), then fill the tables from the content."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TABLES)
+        cursor.execute(_FUNCTIONS)
+        for table, function, events in _TRIGGERS:
+            for event in events:
+                name = f"{table}_facets_{event.lower()}"
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON {table} "
+                    f"REFERENCING {_REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+                )
+        for table in _TRUNCATED:
+            cursor.execute(
+                f"CREATE OR REPLACE TRIGGER {table}_facets_truncate AFTER TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION outcomes_entry_facets_after_truncate()"
+            )
+    rebuild(connection)
+
+
+def uninstall(connection=default_connection):
+    with connection.cursor() as cursor:
+        for table, name in trigger_names():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cursor.execute(f"DROP TABLE IF EXISTS {ENTRY_FACETS}, {FACET_COUNTS}")
+        for function in _FUNCTION_NAMES:
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
+        cursor.execute("DROP VIEW IF EXISTS outcomes_entry_facet_rows")
+
+
+def rebuild(connection=default_connection):
+    """Recompute both tables from the entries: after a bulk load run with the triggers switched off."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT outcomes_rebuild_entry_facets()")
+        cursor.execute(f"ANALYZE {ENTRY_FACETS}")
+
+
+def switch_triggers(action, connection=default_connection):
+    """`DISABLE` or `ENABLE` the triggers that follow the content (a bulk load disables them, then rebuilds)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses to run with checks pending
+        for table, name in trigger_names():
+            if table != ENTRY_FACETS:
+                cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {name}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

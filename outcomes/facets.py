@@ -1,0 +1,354 @@
+"""The explorer's facets: one class per kind of facet behind one interface, after Datasette's facets.py.
+
+A facet knows which request value it reads (`chosen`), the condition that value puts on the entries
+(`condition`, outcomes/facet_counting.Condition), which conditions its own counts ignore (`ignores`: its own, so
+sibling values do not drop to zero when one is picked), how it counts on the join tables (`count_rows`, used on
+SQLite) and from the tag counts of outcomes_entry_facets (`tag_prefix`, on PostgreSQL), and how it turns counts
+into options (`options`). outcomes/facet_counting.py asks every facet for its counts in as few passes as it can.
+"""
+
+import unicodedata
+
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+
+from .facet_counting import Condition
+from .models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
+from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
+
+# A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
+# counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
+# and rendering every option with its count would cost more than the entries themselves.
+FACET_LIMIT = 15
+
+TIMED_OUT_NOTE = _("Nombres non affichés : trop d'entrées correspondent ; affinez la recherche.")
+
+
+class Facet:
+    """The interface every facet implements."""
+
+    name = ""
+    tag_prefix = ""  # its tags in outcomes_entry_facets.tags ("k:" for kinds…)
+    ignores = ()  # condition names its counts leave out (its own, and any that makes one condition with it)
+
+    def applies(self, data):
+        """Whether the facet is shown for this request (the session facet only with a meeting)."""
+        return True
+
+    def chosen(self, data):
+        return data.get(self.name) or []
+
+    def condition(self, data):
+        """The Condition the facet's chosen values put on entries, or None."""
+        return None
+
+    def count_rows(self, entries, data):
+        """{key: count} of `entries` (the entries under every other condition), on the join tables."""
+        raise NotImplementedError
+
+    def key_of_tag(self, tag):
+        """The key a tag of this facet counts for ("t:12" -> 12)."""
+        return tag[len(self.tag_prefix) :]
+
+    def count_tags(self, tag_counts, data):
+        """{key: count} from the counts of every tag of the matching entries."""
+        return {self.key_of_tag(tag): n for tag, n in tag_counts.items() if tag.startswith(self.tag_prefix)}
+
+    def options(self, counts, data):
+        """The FacetOptions to show for these counts."""
+        raise NotImplementedError
+
+    def timed_out(self):
+        return FacetOptions(timed_out=True)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.name}>"
+
+
+class ChoiceFacet(Facet):
+    """A column with fixed choices (an entry's kind): every choice counted or chosen, in the choices' order."""
+
+    def __init__(self, name, field, choices, tag_prefix):
+        self.name, self.field, self.choices, self.tag_prefix, self.ignores = name, field, choices, tag_prefix, (name,)
+
+    def condition(self, data):
+        values = self.chosen(data)
+        if not values:
+            return None
+        return Condition(Q(**{f"{self.field}__in": values}), [self.tag_prefix + value for value in values])
+
+    def count_rows(self, entries, data):
+        return dict(entries.order_by().values_list(self.field).annotate(n=Count("pk")))
+
+    def options(self, counts, data):
+        chosen = self.chosen(data)
+        return FacetOptions(
+            Option(value, label, counts.get(value, 0), value in chosen)
+            for value, label in self.choices
+            if counts.get(value) or value in chosen
+        )
+
+
+class TagFacet(Facet):
+    """Objects tagged on entries (themes, organisations) or a foreign key (meetings): the FACET_LIMIT most used
+    options plus the chosen ones, in French alphabetical order, and how many were left out."""
+
+    def __init__(self, name, model, tag_prefix, links, column, value, label, multiple=True):
+        self.name, self.model, self.tag_prefix, self.ignores = name, model, tag_prefix, (name,)
+        self.links, self.column = links, column  # the join table (None: a column of the entry) and its column
+        self.value, self.label, self.multiple = value, label, multiple
+
+    def chosen(self, data):
+        value = data.get(self.name)
+        return list(value or []) if self.multiple else [value] if value else []
+
+    def condition(self, data):
+        chosen = self.chosen(data)
+        if not chosen:
+            return None
+        if self.links is None:
+            q = Q(**{f"{self.column}__in": chosen})
+        else:
+            q = Q(pk__in=self.links.objects.filter(**{f"{self.column}__in": chosen}).values("entry_id"))
+        return Condition(q, [f"{self.tag_prefix}{obj.pk}" for obj in chosen] if self.tag_prefix else None)
+
+    def count_rows(self, entries, data):
+        rows = entries if self.links is None else self.links.objects.filter(entry__in=entries.values("pk"))
+        return dict(rows.order_by().values_list(self.column).annotate(n=Count("pk")))
+
+    def key_of_tag(self, tag):
+        key = tag[len(self.tag_prefix) :]
+        return int(key) if key.isdigit() else key
+
+    def objects(self):
+        return self.model.objects.all()
+
+    def options(self, counts, data):
+        shown = sorted(counts, key=lambda key: (-counts[key], str(key)))[:FACET_LIMIT]
+        chosen = self.chosen(data)
+        chosen_pks = {obj.pk for obj in chosen}
+        others = [key for key in shown if key not in chosen_pks]
+        objects = [*(self.objects().filter(pk__in=others) if others else []), *chosen]
+        options = [
+            Option(self.value(obj), self.label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks) for obj in objects
+        ]
+        hidden = len({key for key, n in counts.items() if n} - set(shown) - chosen_pks)
+        return FacetOptions(sorted(options, key=by_label), hidden=hidden, counts=counts)
+
+
+class CountryFacet(TagFacet):
+    """Countries; with a role chosen, a country counts the entries where it plays that role. Country and role
+    make one condition ("Senegal as implementing country"), which both facets ignore."""
+
+    def __init__(self):
+        super().__init__("country", Country, "c:", EntryCountry, "country", lambda c: c.code, str)
+        self.ignores = ("country", "role")
+
+    def condition(self, data):
+        countries, role = self.chosen(data), data.get("role")
+        if not countries:
+            return None
+        tags = EntryCountry.objects.filter(country__in=countries)
+        tags = tags.filter(role=role) if role else tags
+        tag_names = [f"r:{c.pk}:{role}" if role else f"c:{c.pk}" for c in countries]
+        return Condition(Q(pk__in=tags.values("entry_id")), tag_names)
+
+    def count_rows(self, entries, data):
+        tags = EntryCountry.objects.filter(entry__in=entries.values("pk"))
+        if data.get("role"):
+            tags = tags.filter(role=data["role"])
+        return dict(tags.order_by().values_list("country_id").annotate(n=Count("pk")))
+
+    def count_tags(self, tag_counts, data):
+        role = data.get("role")
+        if not role:
+            return super().count_tags(tag_counts, data)
+        suffix = f":{role}"
+        return {
+            tag[2 : -len(suffix)]: n
+            for tag, n in tag_counts.items()
+            if tag.startswith("r:") and tag.endswith(suffix) and not tag.startswith("r:*:")
+        }
+
+
+class RoleFacet(Facet):
+    """The role a country plays; with countries chosen, the roles those countries play."""
+
+    name, tag_prefix, ignores = "role", "r:", ("country", "role")
+
+    def chosen(self, data):
+        return [data["role"]] if data.get("role") else []
+
+    def condition(self, data):
+        role = data.get("role")
+        if not role or data.get("country"):
+            return None  # with countries, the country facet's condition includes the role
+        return Condition(Q(pk__in=EntryCountry.objects.filter(role=role).values("entry_id")), [f"r:*:{role}"])
+
+    def count_rows(self, entries, data):
+        tags = EntryCountry.objects.filter(entry__in=entries.values("pk"))
+        if data.get("country"):
+            tags = tags.filter(country__in=data["country"])
+        return dict(tags.order_by().values_list("role").annotate(n=Count("entry_id", distinct=True)))
+
+    def count_tags(self, tag_counts, data):
+        countries = data.get("country")
+        if not countries:
+            return {tag[4:]: n for tag, n in tag_counts.items() if tag.startswith("r:*:")}
+        if len(countries) == 1:  # one tag per entry and country: the counts of `r:<that country>:<role>`
+            prefix = f"r:{countries[0].pk}:"
+            return {tag[len(prefix) :]: n for tag, n in tag_counts.items() if tag.startswith(prefix)}
+        return None  # an entry may have the role in two chosen countries: counted apart (roles_in_countries)
+
+    def role_tags(self, data):
+        """For each role, the tags an entry has when one of the chosen countries plays it."""
+        return {role: [f"r:{c.pk}:{role}" for c in data["country"]] for role in EntryCountry.Role.values}
+
+    def options(self, counts, data):
+        chosen = self.chosen(data)
+        return FacetOptions(
+            Option(value, label, counts.get(value, 0), value in chosen)
+            for value, label in EntryCountry.Role.choices
+            if counts.get(value) or value in chosen
+        )
+
+
+class SessionFacet(Facet):
+    """The chosen meeting's top-level sessions; a session counts the entries of its sub-headings too."""
+
+    name, tag_prefix, ignores = "session", "s:", ("session",)
+
+    def applies(self, data):
+        return bool(data.get("meeting"))
+
+    def chosen(self, data):
+        return data.get("session_ids") or []
+
+    def condition(self, data):
+        ids = self.chosen(data)
+        return Condition(Q(session_id__in=ids), [f"s:{pk}" for pk in ids]) if ids else None
+
+    def count_rows(self, entries, data):
+        return dict(entries.order_by().values_list("session_id").annotate(n=Count("pk")))
+
+    def key_of_tag(self, tag):
+        return int(tag[2:])
+
+    def options(self, counts, data):
+        sessions = list(data["meeting"].sessions.order_by("order").only("pk", "parent_id", "slug", "title"))
+        chosen = set(self.chosen(data))
+        totals = {session.pk: counts.get(session.pk, 0) for session in sessions if session.parent_id is None}
+        for session in sessions:
+            if session.parent_id in totals:
+                totals[session.parent_id] += counts.get(session.pk, 0)
+        return FacetOptions(
+            Option(session.slug, session.title, totals[session.pk], session.pk in chosen)
+            for session in sessions
+            if session.parent_id is None and (totals[session.pk] or session.pk in chosen)
+        )
+
+
+class MeetingFacet(TagFacet):
+    def __init__(self):
+        super().__init__("meeting", Meeting, "m:", None, "meeting", lambda m: m.slug, label, multiple=False)
+        self.ignores = ("meeting", "session")
+
+
+class FrameworkFacet(TagFacet):
+    """Items of a framework (`MAP-4`) linked to entries; counted on their join table on every database."""
+
+    def __init__(self):
+        super().__init__("framework", FrameworkItem, None, EntryFrameworkItem, "item", lambda i: i.ref, str)
+
+    def objects(self):
+        return framework_items()
+
+
+class FollowUpFacet(Facet):
+    """Recommendations by the current status of their follow-up (in any country); on the follow-up table."""
+
+    name, tag_prefix, ignores = "follow_up", None, ("follow_up",)
+
+    def condition(self, data):
+        values = self.chosen(data)
+        if not values:
+            return None
+        current = FollowUp.objects.published().current().filter(progress__in=values)
+        return Condition(Q(pk__in=current.values("recommendation_id")))
+
+    def count_rows(self, entries, data):
+        current = FollowUp.objects.published().current().filter(recommendation__in=entries.values("pk"))
+        return dict(current.order_by().values_list("progress").annotate(n=Count("recommendation", distinct=True)))
+
+    def options(self, counts, data):
+        chosen = self.chosen(data)
+        return FacetOptions(
+            Option(value, label, counts.get(value, 0), value in chosen)
+            for value, label in Progress.choices
+            if counts.get(value) or value in chosen
+        )
+
+
+def framework_items():
+    """Framework items named by their reference (`MAP-4`), as the `framework` filter takes them."""
+    return FrameworkItem.objects.select_related("framework").annotate(ref=Concat("framework__code", Value("-"), "code"))
+
+
+def label(obj):
+    """How a facet names a meeting or an organisation (its title, its acronym)."""
+    return getattr(obj, "label", None) or getattr(obj, "title", None) or str(obj)
+
+
+def by_label(option):
+    """Alphabetical order that reads right in French: accents and case do not push « Égypte » after « Zambie »."""
+    return unicodedata.normalize("NFKD", str(option.label)).encode("ascii", "ignore").decode().casefold()
+
+
+def explorer_facets():
+    """The explorer's facets, in the order the page shows them."""
+    return [
+        ChoiceFacet("kind", "kind", Entry.Kind.choices, "k:"),
+        CountryFacet(),
+        RoleFacet(),
+        TagFacet("theme", Theme, "t:", Entry.themes.through, "theme", lambda t: t.slug, str),
+        TagFacet(
+            "organisation", Organisation, "o:", Entry.organisations.through, "organisation", lambda o: o.slug, label
+        ),
+        MeetingFacet(),
+        SessionFacet(),
+        FrameworkFacet(),
+        FollowUpFacet(),
+    ]
+
+
+class FacetOptions(list):
+    """The options of one facet; `hidden` counts options left out to keep the list short, `counts` has every
+    option's count by primary key (the explorer's map draws all the countries), `timed_out` says that counting took
+    longer than its budget and was given up (the facet then shows a note instead of options)."""
+
+    def __init__(self, options=(), hidden=0, counts=None, timed_out=False):
+        super().__init__(options)
+        self.hidden, self.counts, self.timed_out = hidden, counts or {}, timed_out
+
+    @property
+    def any_selected(self):
+        return any(option.selected for option in self)
+
+    @property
+    def note(self):
+        return str(TIMED_OUT_NOTE) if self.timed_out else ""
+
+
+class Option:
+    """One choice of a facet as the explorer shows it."""
+
+    __slots__ = ("value", "label", "count", "selected")
+
+    def __init__(self, value, label, count, selected):
+        # A plain string, not a lazy translation: facets are cached per language, and unpickling a lazy string
+        # rebuilds its proxy class each time, for every option of every request.
+        self.value, self.label, self.count, self.selected = value, str(label), count, selected
+
+    def __repr__(self):
+        return f"Option({self.value!r}, {self.count}, selected={self.selected})"

@@ -1,0 +1,211 @@
+"""Facet counts are exact: on random filter combinations, after random writes, each option's count equals a count
+made by brute force over the published entries in Python (on PostgreSQL they come from the tag table the
+triggers keep, on SQLite from the join tables). And a facet past its time budget says so instead of counting."""
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.synthetic import Generator
+from outcomes import facet_counting
+from outcomes.filters import EntryFilter
+from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Status, Theme
+
+ROLES = EntryCountry.Role.values
+KINDS = Entry.Kind.values
+
+
+@pytest.fixture
+def synthetic(db):
+    Generator(160, meetings=4, seed=7).run()
+    return {
+        "countries": sorted(set(EntryCountry.objects.values_list("country_id", flat=True))),
+        "themes": list(Theme.objects.values_list("slug", flat=True)),
+        "organisations": list(Organisation.objects.values_list("slug", flat=True)),
+        "meetings": list(Meeting.objects.values_list("slug", flat=True)),
+        "entries": list(Entry.objects.values_list("pk", flat=True)),
+    }
+
+
+def questions():
+    """A query string as a dict: up to two values of each multiple filter, maybe a role, a meeting, a word."""
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "kind": st.lists(st.sampled_from(KINDS), min_size=1, max_size=2, unique=True),
+            "country": st.lists(st.integers(0, 40), min_size=1, max_size=2, unique=True),
+            "role": st.sampled_from(ROLES),
+            "theme": st.lists(st.integers(0, 20), min_size=1, max_size=2, unique=True),
+            "organisation": st.lists(st.integers(0, 20), min_size=1, max_size=2, unique=True),
+            "meeting": st.integers(0, 10),
+            "q": st.sampled_from(["frontières", "coopération", "migrants"]),
+        },
+    )
+
+
+def writes():
+    """Edits as the secretariat makes them: (what, which entry or meeting, which tag)."""
+    what = st.sampled_from(["unpublish", "publish", "add theme", "remove countries", "change role", "meeting"])
+    return st.lists(st.tuples(what, st.integers(0, 10_000), st.integers(0, 100)), max_size=4)
+
+
+def write(vocabulary, what, number, tag):
+    entry = Entry.objects.get(pk=vocabulary["entries"][number % len(vocabulary["entries"])])
+    if what in ("unpublish", "publish"):
+        Entry.objects.filter(pk=entry.pk).update(status=Status.DRAFT if what == "unpublish" else Status.PUBLISHED)
+    elif what == "add theme":
+        entry.themes.add(Theme.objects.get(slug=vocabulary["themes"][tag % len(vocabulary["themes"])]))
+    elif what == "remove countries":
+        entry.country_tags.all().delete()
+    elif what == "change role":
+        EntryCountry.objects.filter(entry=entry).update(role=ROLES[tag % len(ROLES)])
+    else:
+        meeting = Meeting.objects.get(pk=entry.meeting_id)
+        meeting.status = Status.DRAFT if meeting.status == Status.PUBLISHED else Status.PUBLISHED
+        meeting.save()
+
+
+def concrete(vocabulary, question):
+    """The question with indexes replaced by values of the corpus."""
+    data = {}
+    for name, value in question.items():
+        pool = {"country": "countries", "theme": "themes", "organisation": "organisations", "meeting": "meetings"}
+        if name in pool:
+            values = vocabulary[pool[name]]
+            size = len(values)
+            data[name] = [values[i % size] for i in value] if isinstance(value, list) else values[value % size]
+        else:
+            data[name] = value
+    return data
+
+
+def published_entries():
+    entries = {}
+    for entry in Entry.objects.published().prefetch_related("country_tags", "themes", "organisations"):
+        entries[entry.pk] = {
+            "kind": entry.kind,
+            "meeting": entry.meeting.slug,
+            "countries": {tag.country_id: tag.role for tag in entry.country_tags.all()},
+            "themes": {theme.slug for theme in entry.themes.all()},
+            "organisations": {organisation.slug for organisation in entry.organisations.all()},
+        }
+    return entries
+
+
+def passes(entry, pk, data, searched, ignoring):
+    """Whether an entry meets every condition of `data` but those in `ignoring`."""
+    countries, role = data.get("country"), data.get("role")
+    checks = {
+        "kind": lambda: entry["kind"] in data["kind"],
+        "country": lambda: (
+            any(code in entry["countries"] and (not role or entry["countries"][code] == role) for code in countries)
+            if countries
+            else role in entry["countries"].values()
+        ),
+        "theme": lambda: bool(entry["themes"] & set(data["theme"])),
+        "organisation": lambda: bool(entry["organisations"] & set(data["organisation"])),
+        "meeting": lambda: entry["meeting"] == data["meeting"],
+        "q": lambda: pk in searched,
+    }
+    present = {name for name in checks if data.get(name)} | ({"country"} if role else set())
+    return all(checks[name]() for name in present - set(ignoring))
+
+
+def brute_force(data, searched):
+    entries = published_entries()
+    countries, role = data.get("country") or [], data.get("role")
+
+    def matching(*ignoring):
+        return [(pk, e) for pk, e in entries.items() if passes(e, pk, data, searched, ignoring)]
+
+    counts = {name: {} for name in ("kind", "country", "role", "theme", "organisation", "meeting")}
+
+    def add(facet, key):
+        counts[facet][key] = counts[facet].get(key, 0) + 1
+
+    for _pk, entry in matching("kind"):
+        add("kind", entry["kind"])
+    for _pk, entry in matching("country", "role"):
+        for code, its_role in entry["countries"].items():
+            if not role or its_role == role:
+                add("country", code)
+        roles = {r for code, r in entry["countries"].items() if not countries or code in countries}
+        for its_role in roles:
+            add("role", its_role)
+    for facet in ("theme", "organisation"):
+        for _pk, entry in matching(facet):
+            for slug in entry[facet + "s"]:
+                add(facet, slug)
+    for _pk, entry in matching("meeting", "session"):
+        add("meeting", entry["meeting"])
+    return counts
+
+
+def assert_exact(facet, expected, chosen):
+    """Every option shown has the brute-force count; the options left out are counted in `hidden` and have no
+    more entries than those shown; chosen values are always shown."""
+    shown = {option.value: option.count for option in facet}
+    assert {value: expected.get(value, 0) for value in shown} == shown
+    left_out = set(expected) - set(shown)
+    assert facet.hidden == len(left_out)
+    assert set(chosen) <= set(shown)
+    unchosen = [count for value, count in shown.items() if value not in chosen]
+    if left_out and unchosen:
+        assert min(unchosen) >= max(expected[value] for value in left_out)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=questions(), edits=writes())
+def test_facet_counts_equal_a_brute_force_count_after_writes_too(synthetic, question, edits):
+    with transaction.atomic():  # each example starts from the same corpus
+        check_after_writes(synthetic, question, edits)
+        transaction.set_rollback(True)
+
+
+def check_after_writes(synthetic, question, edits):
+    for what, number, tag in edits:
+        write(synthetic, what, number, tag)
+    published = list(Meeting.objects.published().values_list("slug", flat=True))  # the only meetings one can pick
+    if not published:
+        question = {name: value for name, value in question.items() if name != "meeting"}
+    data = concrete({**synthetic, "meetings": published}, question)
+    filterset = EntryFilter.published(data)
+    assert filterset.is_valid(), filterset.errors
+    searched = (
+        set(filterset.queryset.filter(filterset.conditions()["q"].q).values_list("pk", flat=True))
+        if data.get("q")
+        else set()
+    )
+    expected = brute_force(data, searched)
+    facets = filterset.facets()
+    assert set(filterset.qs.values_list("pk", flat=True)) == {
+        pk for pk, entry in published_entries().items() if passes(entry, pk, data, searched, ())
+    }
+    chosen = {
+        "kind": data.get("kind", []),
+        "country": data.get("country", []),
+        "role": [data["role"]] if data.get("role") else [],
+        "theme": data.get("theme", []),
+        "organisation": data.get("organisation", []),
+        "meeting": [data["meeting"]] if data.get("meeting") else [],
+    }
+    for name, counts in expected.items():
+        assert_exact(facets[name], counts, chosen[name])
+
+
+def test_a_facet_past_its_time_budget_says_so_instead_of_holding_the_worker(synthetic, client, settings):
+    Generator(3000, meetings=10, seed=8).run()
+    settings.FACET_TIME_LIMIT_MS = 1
+    response = client.get("/entries/", {"q": "frontières coopération migrants OR sécurité OR pays"})
+    assert response.status_code == 200
+    facets = response.context["facets"]
+    assert any(options.timed_out for options in facets.values())
+    note = "Nombres non affichés : trop d&#x27;entrées correspondent ; affinez la recherche."
+    assert note in response.content.decode()
+    assert response.context["page_obj"].paginator.count > 0  # the entries are still listed
+
+    settings.FACET_TIME_LIMIT_MS = 10_000
+    facets = EntryFilter.published({"q": "frontières"}).facets()
+    assert not any(options.timed_out for options in facets.values())
+    assert facet_counting.time_limit_ms() == 10_000
