@@ -21,13 +21,14 @@ def sentence(entry, url):
     """The citation as a reader writes it, in the active language."""
     return _(
         "« %(headline)s », %(kind)s %(reference)s. Dans : %(document)s (Processus de Rabat, %(year)s). "
-        "Texte : %(language)s. Rabat KB, %(url)s (consulté le %(today)s)."
+        "Texte : %(language)s. %(site)s, %(url)s (consulté le %(today)s)."
     ) % {
         "headline": entry.display_title,
         "kind": entry.get_kind_display(),
         "reference": entry.reference,
         "document": document_title(entry.meeting),
         "language": entry.citation_language,
+        "site": "Rabat KB",
         "year": year_of(entry.meeting),
         "url": url,
         "today": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
