@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import versions
 from .models import Country, Entry, EntryCountry, Organisation, Session, Status, Theme
+from .translation import TranslationStatus
 from .versions import EntryState
 
 
@@ -78,8 +79,10 @@ def _shown(name, value):
         return Entry.Kind(value).label if value in Entry.Kind.values else value
     if name == "status":
         return Status(value).label if value in Status.values else value
-    if name == "sub_points":
+    if name in EntryState.LISTS:
         return "\n".join(value) or "—"
+    if name == "translation_status":
+        return TranslationStatus(value).label if value in TranslationStatus.values else "—"
     return "—" if value in (None, "") else str(value)
 
 
@@ -139,7 +142,7 @@ class Restore:
                 entry = self.entry or self.recreate()
                 for name in EntryState.FIELDS:
                     value = getattr(state, name)
-                    setattr(entry, name, list(value) if name == "sub_points" else value)
+                    setattr(entry, name, list(value) if name in EntryState.LISTS else value)
                 entry.save()
                 entry.themes.set(Theme.objects.filter(pk__in=state.themes))
                 entry.organisations.set(Organisation.objects.filter(pk__in=state.organisations))

@@ -173,11 +173,17 @@ class EntryState:
     sub_points: tuple
     source_line: int | None
     status: str
+    title_en: str
+    text_en: str
+    sub_points_en: tuple
+    translation_status: str
     themes: frozenset
     organisations: frozenset
     countries: tuple  # ((code, role), ...) sorted by code
 
     FIELDS = ("kind", "title", "text", "sub_points", "source_line", "status")
+    FIELDS += ("title_en", "text_en", "sub_points_en", "translation_status")  # the English edition
+    LISTS = ("sub_points", "sub_points_en")
 
     @classmethod
     def of_entry(cls, entry):
@@ -200,7 +206,8 @@ class EntryState:
     @classmethod
     def fields_of(cls, obj):
         values = {name: getattr(obj, name) for name in cls.FIELDS}
-        values["sub_points"] = tuple(values["sub_points"] or ())
+        for name in cls.LISTS:
+            values[name] = tuple(values[name] or ())
         return values
 
 

@@ -76,9 +76,8 @@ def test_an_english_reader_gets_the_entry_in_english_with_the_french_behind_a_no
     assert "<li>Prévention en amont</li><li>Retour volontaire.</li>" in original
     page = text_of(client.get(url))
     assert "Meeting on borders" in page and "Spanish policy" in page
-    assert (
-        f"“Meeting on borders”, {entry.reference}, Rabat Process knowledge base, unofficial English translation" in page
-    )
+    cited = f"{entry.reference}. In: Meeting on borders (Rabat Process, n.d.). Text: unofficial English translation."
+    assert cited in page
 
 
 def test_a_french_reader_gets_the_french_and_no_note(client, translated):
@@ -209,7 +208,7 @@ def test_the_admin_edits_french_and_english_side_by_side_and_a_french_edit_asks_
     assert entry.translation_status == TranslationStatus.NEEDS_REVIEW
     history = curator.get(reverse("admin:outcomes_entry_history", args=[entry.pk])).content.decode()
     changes = " ".join(re.sub(r"<[^>]+>|&nbsp;", " ", history).replace("&rarr;", "→").split())
-    assert "Statut de la traduction: unofficial → needs_review" in changes
+    assert "Statut de la traduction : Non officielle → À revoir" in changes
 
 
 def test_the_admin_lists_what_needs_review(curator, translated, make_entry):

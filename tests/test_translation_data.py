@@ -187,7 +187,9 @@ def test_the_api_refuses_a_language_it_does_not_have(client, db):
 
 
 def csv_rows(client, url):
-    return list(csv.DictReader(io.StringIO(b"".join(client.get(url).streaming_content).decode("utf-8-sig"))))
+    """The machine CSV (`codes=1`): `,` from English pages, `;` from French ones."""
+    text = b"".join(client.get(f"{url}?codes=1").streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter="," if url.startswith("/en/") else ";"))
 
 
 def test_exports_from_english_pages_carry_the_english_and_the_french_apart(client, translated, make_entry):
@@ -195,14 +197,14 @@ def test_exports_from_english_pages_carry_the_english_and_the_french_apart(clien
     make_entry(session=entry.session, text="Non traduit.")
     rows = csv_rows(client, "/en/entries.csv")
     assert [(r["reference"], r["language"], r["translation_status"], r["text"], r["text_fr"]) for r in rows] == [
-        (entry.reference, "en", "unofficial", entry.text_en, entry.text),
+        (entry.reference, "en", "unofficial", "Two pillars:", "Deux piliers :"),  # sub-points in their own column
         (rows[1]["reference"], "fr", "", "Non traduit.", "Non traduit."),
     ]
-    assert rows[0]["sub_points"] == "Upstream prevention; Voluntary return."
-    assert rows[0]["sub_points_fr"] == "Prévention en amont; Retour volontaire."
+    assert rows[0]["sub_points"] == "1) Upstream prevention\n2) Voluntary return."
+    assert rows[0]["sub_points_fr"] == "1) Prévention en amont\n2) Retour volontaire."
     assert rows[0]["meeting"] == "Meeting on borders"
     french = csv_rows(client, "/entries.csv")
-    assert "text_fr" not in french[0] and french[0]["text"] == entry.text
+    assert "text_fr" not in french[0] and french[0]["text"] == "Deux piliers :"
 
     exported = json.loads(b"".join(client.get("/en/entries.json").streaming_content))["entries"][0]
     assert (exported["text"], exported["fr"]["text"], exported["translation_status"]) == (

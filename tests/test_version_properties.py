@@ -40,6 +40,9 @@ action = st.one_of(
 )
 
 
+EMPTY_INLINES = ("framework_tags", "links_out")
+
+
 def change_form_data(entry):
     """What the entry's change form posts when sent unchanged (as tests/admin_support.form_data reads it from the
     page, without rendering the page each time)."""
@@ -53,6 +56,8 @@ def change_form_data(entry):
         "organisations": [str(pk) for pk in entry.organisations.values_list("pk", flat=True)],
         "country_tags-TOTAL_FORMS": str(len(tags) + 1),
         "country_tags-INITIAL_FORMS": str(len(tags)),
+        # The entries here have no framework tag and no link: those inlines post empty.
+        **{f"{inline}-{name}": "0" for inline in EMPTY_INLINES for name in ("TOTAL_FORMS", "INITIAL_FORMS")},
     }
     for row, tag in enumerate(tags):
         prefix = f"country_tags-{row}-"
