@@ -77,6 +77,16 @@ def object_schemas():
             "required": ["error"],
             "additionalProperties": False,
         },
+        "Unavailable": closed(
+            {
+                "error": STRING,
+                "reason": {"type": "string", "enum": ["database", "timeout"]},
+                "message_fr": STRING,
+                "message_en": STRING,
+                "request_id": STRING,
+            },
+            _("Le service ne peut pas répondre pour l'instant (base de données injoignable, ou requête trop longue)."),
+        ),
         "Withdrawn": closed(
             {
                 "error": STRING,
@@ -290,6 +300,10 @@ def operation(name, path_names):
         "304": {"description": _("Inchangé depuis la version que le client a (If-None-Match).")},
         "400": {"description": _("Paramètres invalides."), **error},
         "405": {"description": _("Méthode non autorisée."), **error},
+        "503": {
+            "description": _("Indisponible pour l'instant ; réessayer après Retry-After (docs/operations.md)."),
+            "content": json_content(ref("Unavailable")),
+        },
     }
     if path_names:
         responses["404"] = {"description": _("Introuvable."), **error}

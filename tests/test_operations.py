@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from outcomes import admin, api, caching
 from outcomes.ops import readiness
 from outcomes.ops.requestlog import JsonFormatter
+from tests.test_api_contract import answer_schema, conforms
 from tests.test_settings import run_python
 
 postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="statement timeouts are PostgreSQL's")
@@ -125,6 +126,7 @@ def test_the_api_answers_503_json_while_the_database_is_down(client, database_do
         "message_en": "The database is not answering; please try again in a moment.",
         "request_id": response["X-Request-ID"],
     }
+    conforms(response.json(), answer_schema("/api/entries/", "503"))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
