@@ -21,6 +21,7 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -32,9 +33,12 @@ from outcomes.exchange import (
     import_meeting,
     import_vocabulary,
     parse_yaml,
+    read_yaml,
     to_yaml,
 )
+from outcomes.framework_fixtures import import_frameworks
 from outcomes.models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
+from outcomes.models_followup import EntryLink, FollowUp, FrameworkItem
 
 FORMAT = "rabatkb-backup"
 VERSION = 1
@@ -215,6 +219,8 @@ def restore(backup, *, replace=False):
     extra = backup["extra"]
     _restore_countries(extra["countries"])
     problems = []
+    if not FrameworkItem.objects.exists():  # the frameworks' vocabulary entries are tagged with (fixtures)
+        import_frameworks(read_yaml(settings.BASE_DIR / "fixtures" / "frameworks.yaml"))
     vocabulary = _imported(import_vocabulary, backup["vocabulary"], VOCABULARY, problems)
     previous = {}
     for path, data in backup["meetings"].items():
@@ -247,6 +253,9 @@ def _imported(importer, data, path, problems, **options):
 
 
 def _clear():
+    # What holds entries (protected foreign keys) goes first: follow-up records and links between entries.
+    FollowUp.objects.all().delete()
+    EntryLink.objects.all().delete()
     Entry.objects.all().delete()
     Meeting.objects.all().delete()
     Theme.objects.all().delete()
