@@ -19,8 +19,9 @@ def references_on(page):
 
 
 def csv_references(path):
+    """The references in a CSV downloaded from the French interface: labelled columns, `;` for French Excel."""
     with open(path, encoding="utf-8-sig", newline="") as file:
-        return [row["reference"] for row in csv.DictReader(file)]
+        return [row["Référence"] for row in csv.DictReader(file, delimiter=";")]
 
 
 def test_a_delegate_finds_senegal_good_practices_on_one_theme_and_downloads_them(page, visit, follow, real_fixtures):
@@ -42,7 +43,7 @@ def test_a_delegate_finds_senegal_good_practices_on_one_theme_and_downloads_them
 
     visit("/")
     follow(page, page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Pays"))
-    follow(page, page.get_by_role("link", name="Sénégal", exact=True))
+    follow(page, page.locator(".index-list").get_by_role("link", name="Sénégal", exact=True))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sénégal")
     good_practices = page.locator("section.kind-group", has=page.locator("#kind-good_practice"))
     assert sorted(good_practices.locator(".reference").all_inner_texts()) == sorted(
@@ -63,7 +64,7 @@ def test_a_delegate_finds_senegal_good_practices_on_one_theme_and_downloads_them
     with page.expect_download() as download_info:
         page.locator(".downloads").get_by_role("link", name="CSV").click()
     download = download_info.value
-    assert download.suggested_filename == "entries.csv"
+    assert download.suggested_filename.startswith("rabat-kb_senegal_") and download.suggested_filename.endswith(".csv")
     assert sorted(csv_references(download.path())) == expected
 
 
@@ -186,5 +187,5 @@ def test_a_draft_entry_never_reaches_a_visitor(page, visit, follow, border_meeti
         assert draft.reference not in response.text(), path
     assert border_meeting.joint_patrols.reference in json.dumps(page.request.get("/api/entries/?country=SN").json())
     assert page.request.get(f"/api/entries/{draft.reference}/").status == 404
-    csv_text = page.request.get("/entries.csv").text()
-    assert draft.reference not in [row["reference"] for row in csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))]
+    csv_text = page.request.get("/entries.csv?codes=1").text().lstrip("\ufeff")
+    assert draft.reference not in [row["reference"] for row in csv.DictReader(io.StringIO(csv_text), delimiter=";")]
