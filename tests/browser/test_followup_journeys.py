@@ -69,7 +69,8 @@ def test_a_reader_goes_from_a_challenge_to_the_practices_that_address_it(page, v
     expect(links).to_contain_text("Défi traité par")
     assert links.locator(".reference").all_inner_texts() == ["GF-053"]
     follow(page, links.get_by_role("link", name="GF-053"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("GF-053")
+    expect(page).to_have_url(f"{page.url.split('/entries/')[0]}/entries/GF-053/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(practice.display_title)
     back = page.get_by_role("region", name="Liens avec d'autres entrées")
     expect(back).to_contain_text("Répond au défi")
     follow(page, back.get_by_role("link", name="GF-055"))
