@@ -12,7 +12,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from outcomes import admin, api, caching
+from outcomes import api, caching
+from outcomes.admin.entries import EntryAdmin
 from outcomes.ops import readiness
 from outcomes.ops.requestlog import JsonFormatter
 from tests.test_api_contract import answer_schema, conforms
@@ -173,9 +174,9 @@ def test_public_requests_run_with_the_statement_timeout_and_the_admin_without(
 ):
     settings.STATEMENT_TIMEOUT_MS = 1500
     seen = []
-    queryset = admin.EntryAdmin.get_queryset
+    queryset = EntryAdmin.get_queryset
     monkeypatch.setattr(api.EntryList, "data", lambda *args: seen.append(statement_timeout()) or {})
-    monkeypatch.setattr(admin.EntryAdmin, "get_queryset", lambda *a: seen.append(statement_timeout()) or queryset(*a))
+    monkeypatch.setattr(EntryAdmin, "get_queryset", lambda *a: seen.append(statement_timeout()) or queryset(*a))
 
     admin_client.get("/api/entries/")
     assert statement_timeout() == "0"  # back to the server's default once the response is closed
