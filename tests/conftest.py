@@ -99,3 +99,14 @@ def secretariat_user(make_user):
 @pytest.fixture
 def superuser(make_user):
     return make_user("root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """A transactional test starts after earlier ones flushed the database: give it back what migrations made."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from tests.reference_data import restore_reference_data
+
+        restore_reference_data()

@@ -4,16 +4,14 @@ Run them alone with `pytest tests/browser` or `pytest -m browser`. Chromium come
 (`apt-get install chromium`); when it is missing these tests are skipped on a developer's machine and fail in CI.
 """
 
-import importlib
 import io
 import os
-import pkgutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-import outcomes.migrations
+from tests.reference_data import restore_reference_data
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # The machine has no network: without these flags Chromium keeps trying to reach it.
@@ -64,30 +62,8 @@ def browser():
 @pytest.fixture(autouse=True)
 def _migrated_data(transactional_db):
     """The live server needs committed data, so every test here ends with a flush of the database, which takes
-    what the data migrations made with it: put back the countries (0003) and the Secretariat group (0005)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from outcomes.countries import iso_countries
-    from outcomes.models import Country
-
-    if not Country.objects.exists():
-        Country.objects.bulk_create(
-            Country(code=code, name_fr=name_fr, name_en=name_en) for code, name_fr, name_en in iso_countries()
-        )
-    secretariat_migration = importlib.import_module(
-        next(
-            f"outcomes.migrations.{module.name}"
-            for module in pkgutil.iter_modules(outcomes.migrations.__path__)
-            if module.name.endswith("_secretariat_group")
-        )
-    )
-    group, created = Group.objects.get_or_create(name=secretariat_migration.GROUP)
-    if created:
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="outcomes", codename__in=secretariat_migration.codenames()
-            )
-        )
+    what the data migrations made with it: put it back."""
+    restore_reference_data()
 
 
 @pytest.fixture
