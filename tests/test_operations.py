@@ -99,7 +99,7 @@ def test_readyz_checks_a_shared_cache_but_not_a_process_own(client, db, settings
 # The database down: 503, never 500 ------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/", "/en/entries/", "/meetings/", "/entries/?country=SN"])
 def test_pages_answer_503_with_a_static_bilingual_page_while_the_database_is_down(client, database_down, path):
     response = client.get(path)
@@ -114,7 +114,7 @@ def test_pages_answer_503_with_a_static_bilingual_page_while_the_database_is_dow
     assert f"<code>{response['X-Request-ID']}</code>" in page
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_api_answers_503_json_while_the_database_is_down(client, database_down):
     response = client.get("/api/entries/?country=SN")
 
@@ -130,7 +130,7 @@ def test_the_api_answers_503_json_while_the_database_is_down(client, database_do
     conforms(response.json(), answer_schema("/api/entries/", "503"))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_site_serves_again_as_soon_as_the_database_answers(client, published, monkeypatch):
     client.raise_request_exception = False
     with monkeypatch.context() as outage:
@@ -187,7 +187,7 @@ def test_public_requests_run_with_the_statement_timeout_and_the_admin_without(
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/entries/", "/api/entries/"])
 def test_a_public_request_that_outruns_the_statement_timeout_answers_503(client, settings, monkeypatch, path):
     settings.STATEMENT_TIMEOUT_MS = 50
