@@ -279,14 +279,19 @@ print(json.dumps(counts))
 """
 
 
-def count_queries(env, paths):
+def run_in_django(script, argument, env, doing):
+    """Run `script` in a Django process on `env`'s database with `argument` as JSON; its last line, read as JSON."""
     env = {**env, "DJANGO_SETTINGS_MODULE": "rabatkb.settings"}
     result = subprocess.run(
-        [PYTHON, "-c", QUERY_COUNTER, json.dumps(paths)], cwd=ROOT, env=env, capture_output=True, text=True
+        [PYTHON, "-c", script, json.dumps(argument)], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if result.returncode:
-        raise SystemExit(f"counting queries failed:\n{result.stderr}")
+        raise SystemExit(f"{doing} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def count_queries(env, paths):
+    return run_in_django(QUERY_COUNTER, paths, env, "counting queries")
 
 
 # ------------------------------------------------------------------------------------------------ report

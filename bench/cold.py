@@ -35,7 +35,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.benchmark import (  # noqa: E402
     DEFAULT_DATABASE_URL,
-    PYTHON,
     Server,
     django_env,
     ensure_database,
@@ -43,6 +42,7 @@ from bench.benchmark import (  # noqa: E402
     machine,
     prepare,
     request,
+    run_in_django,
     sql,
 )
 
@@ -319,13 +319,7 @@ print(json.dumps(out))
 
 
 def inspect(env, samples):
-    env = {**env, "DJANGO_SETTINGS_MODULE": "rabatkb.settings"}
-    result = subprocess.run(
-        [PYTHON, "-c", INSPECTOR, json.dumps(samples)], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode:
-        raise SystemExit(f"inspecting queries failed:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_in_django(INSPECTOR, samples, env, "inspecting queries")
 
 
 # ------------------------------------------------------------------------------------------------ report
