@@ -22,6 +22,9 @@ from .scope import Scope
 # counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
 # and rendering every option with its count would cost more than the entries themselves.
 FACET_LIMIT = 15
+# Behind « show all », at most this many more (a search over a very large corpus may match thousands of meetings:
+# beyond these, a line says how many are left and that a narrower search shows them).
+MORE_LIMIT = 300
 
 MATCH_ANY, MATCH_ALL = "any", "all"
 
@@ -148,18 +151,19 @@ class TagFacet(Facet):
     def options(self, counts, data):
         """The FACET_LIMIT options with most entries and the chosen ones; the others in `more` (behind « show
         all »), so that no option is out of reach."""
-        counted = [key for key in counts if counts[key]]
-        shown = set(sorted(counted, key=lambda key: (-counts[key], str(key)))[:FACET_LIMIT])
+        ranked = sorted((key for key in counts if counts[key]), key=lambda key: (-counts[key], str(key)))
+        shown = set(ranked[:FACET_LIMIT])
         chosen = self.chosen(data)
         chosen_pks = {obj.pk for obj in chosen}
-        others = [key for key in counted if key not in chosen_pks]
+        others = [key for key in ranked if key not in chosen_pks][: FACET_LIMIT + MORE_LIMIT]
+        beyond = len([key for key in ranked if key not in chosen_pks]) - len(others)
         objects = [*(self.objects().filter(pk__in=others) if others else []), *chosen]
         options = [
             Option(self.value(obj), self.label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks) for obj in objects
         ]
         kept = [option for obj, option in zip(objects, options, strict=True) if obj.pk in shown or option.selected]
         more = [option for obj, option in zip(objects, options, strict=True) if obj.pk not in shown | chosen_pks]
-        return FacetOptions(sorted(kept, key=by_label), counts=counts, more=sorted(more, key=by_label))
+        return FacetOptions(sorted(kept, key=by_label), counts=counts, more=sorted(more, key=by_label), beyond=beyond)
 
 
 class CountryFacet(TagFacet):
@@ -404,15 +408,15 @@ class FacetOptions(list):
     option's count by primary key (the explorer's map draws all the countries), `timed_out` says that counting took
     longer than its budget and was given up (the facet then shows a note instead of options)."""
 
-    def __init__(self, options=(), counts=None, timed_out=False, more=()):
+    def __init__(self, options=(), counts=None, timed_out=False, more=(), beyond=0):
         super().__init__(options)
-        self.counts, self.timed_out, self.more = counts or {}, timed_out, list(more)
+        self.counts, self.timed_out, self.more, self.beyond = counts or {}, timed_out, list(more), beyond
         # Set by EntryFilter.facets: the entries addressed to all partners (with a country chosen), the modes.
         self.all_partners, self.match_all, self.includes_all_partners = None, False, False
 
     @property
     def hidden(self):
-        return len(self.more)
+        return len(self.more) + self.beyond
 
     @property
     def any_selected(self):
