@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from outcomes.models import Entry, Theme
+from outcomes.scope import Region, Scope
 from tests.corpus import PUBLISHED, build_entries, corpus_fixture, refs  # noqa: F401
 
 CSV_URL, JSON_URL, XLSX_URL, PAGE_URL = (
@@ -101,6 +102,18 @@ def test_csv_has_one_row_per_entry_with_tags_joined(client, corpus):
     assert exchange["text"] == "Renforcer l'échange d'informations avec Frontex :", "sub-points not repeated"
     assert exchange["sub_points"] == "1) vite\n2) bien"
     assert rows[corpus["cooperation"].reference]["session"] == "Défis › Défis régionaux"
+
+
+def test_an_entry_addressed_to_all_partners_or_a_region_says_so_in_its_own_column(client, corpus):
+    Entry.objects.filter(pk=corpus["cooperation"].pk).update(scope=Scope.ALL_PARTNERS)
+    Entry.objects.filter(pk=corpus["exchange"].pk).update(scope=Scope.REGION, region=Region.WEST_AFRICA)
+    machine = {row["reference"]: row["addressed_to"] for row in csv_rows(client)}
+    assert machine[corpus["cooperation"].reference] == "all_partners"
+    assert machine[corpus["exchange"].reference] == "region:west_africa"
+    assert machine[corpus["patrols"].reference] == "", "named countries: the country columns say it"
+    readers = {row["Référence"]: row["Adressée à"] for row in csv_rows(client, codes=False)}
+    assert readers[corpus["cooperation"].reference] == "Tous les pays partenaires"
+    assert readers[corpus["exchange"].reference] == "Afrique de l'Ouest"
 
 
 def test_json_entries_carry_their_tags(client, corpus):
