@@ -1,0 +1,85 @@
+"""The country, theme and organisation pages on PostgreSQL: what they count and rank, read from
+`outcomes_entry_facets` (one row per published entry with its tags, outcomes/facet_tables.py).
+
+Joining the entries to their meetings, sessions and tag tables to count a country's entries by kind, its partners
+and their roles, then ranking every tagged entry to show five of each kind, read the tag rows of tens of thousands of
+entries several times. Here one query unnests the tag arrays of the entries having the page's tag — the counts by
+kind, by country and by country and role at once — and the first entries of each kind are read in document order
+from the same table. Every function returns None on SQLite, whose callers count on the join tables.
+"""
+
+from django.db import connection
+
+from .caching import cached_by_version
+from .facet_tables import ENTRY_FACETS
+from .listing import OrderedIds
+
+PREFIXES = ["k:", "c:", "r:"]  # kinds; countries; countries with their role
+
+
+def uses_tag_table():
+    return connection.vendor == "postgresql"
+
+
+def within(tag):
+    """{tag: number of published entries having both `tag` and it} for the kind, country and role tags (kept in the
+    cache until the content changes), or None on SQLite."""
+    if not uses_tag_table():
+        return None
+
+    def count():
+        sql = (
+            f"SELECT t, count(*) FROM {ENTRY_FACETS} f CROSS JOIN LATERAL unnest(f.tags) AS t "
+            "WHERE f.tags && %s::text[] AND left(t, 2) = ANY(%s) GROUP BY t"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [[tag], PREFIXES])
+            return dict(cursor.fetchall())
+
+    return cached_by_version(f"tag-counts:{tag}", count)
+
+
+def kind_counts(tag):
+    """{kind: number of published entries having `tag`}, or None on SQLite."""
+    counts = within(tag)
+    return None if counts is None else {key[2:]: n for key, n in counts.items() if key[:2] == "k:"}
+
+
+def country_counts(tag, exclude=None):
+    """{country code: number of published entries having `tag` and naming the country}, or None on SQLite."""
+    counts = within(tag)
+    if counts is None:
+        return None
+    return {key[2:]: n for key, n in counts.items() if key[:2] == "c:" and key[2:] != exclude}
+
+
+def role_counts(tag, exclude=None):
+    """{country code: {role: n}} over the published entries having `tag`, or None on SQLite."""
+    counts = within(tag)
+    if counts is None:
+        return None
+    found = {}
+    for key, n in counts.items():
+        if key[:2] == "r:":
+            code, role = key[2:].split(":", 1)
+            if code not in ("*", exclude):
+                found.setdefault(code, {})[role] = n
+    return found
+
+
+def first_by_kind(tag, kinds, limit):
+    """The ids of the first `limit` published entries of each kind having `tag`, in document order: one query,
+    each kind read from the GIN index (or walked down the order index) and cut at `limit`."""
+    sql = (
+        f"SELECT x.entry_id FROM unnest(%s::text[]) AS k(tag) CROSS JOIN LATERAL ("
+        f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE f.tags @> ARRAY[%s, k.tag] "
+        f"ORDER BY {OrderedIds.ORDERS['document']} LIMIT %s) AS x"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[f"k:{kind}" for kind in kinds], tag, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def entries_with_all(tags):
+    """SQL and parameters of the ids of the published entries having every one of `tags`, for `pk__in=RawSQL(…)`."""
+    return f"SELECT entry_id FROM {ENTRY_FACETS} WHERE tags @> %s::text[]", [list(tags)]
