@@ -90,16 +90,19 @@ def heading_of(headings, session_id, *titles_and_deeper):
     return headings[session_id]
 
 
-def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None, order_key=None):
+def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None, order_key=None, total=None):
     """The page `number` (raises django.core.paginator.InvalidPage) with its entries loaded and, when searching,
-    each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered). When
+    each entry's `snippet`. The total is `total` when the caller knows it, else counted on `count_queryset` (the
+    filtered entries, unordered). When
     `count_key` names the filters (and `order_key` the order), the total and the page's ids are kept in the cache
     until the content changes: on large data, sorting every match for one page costs more than the rest."""
     if isinstance(ordered_queryset, OrderedIds):  # counts and pages itself
         paginator, count_queryset = Paginator(ordered_queryset, size), ordered_queryset
     else:
         paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
-    if count_queryset is not None:
+    if total is not None:
+        paginator.count = total
+    elif count_queryset is not None:
         count = count_queryset.count if isinstance(count_queryset, OrderedIds) else count_queryset.order_by().count
         paginator.count = cached_by_version(f"count:{count_key}", count) if count_key else count()
     page = paginator.page(number)
