@@ -174,7 +174,9 @@ class OrderedIds:
             return cursor.fetchone()[0]
 
     def __getitem__(self, bounds):
-        start, stop = bounds.start or 0, bounds.stop
+        return IdSlice(self, bounds.start or 0, bounds.stop)
+
+    def ids(self, start, stop):
         sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*self.params, stop - start, start])
@@ -182,3 +184,21 @@ class OrderedIds:
 
     def __len__(self):
         return self.count()
+
+
+class IdSlice(Sequence):
+    """One page of OrderedIds, read on first use: a page whose ids are in the cache runs no query for them."""
+
+    def __init__(self, ordered, start, stop):
+        self.ordered, self.start, self.stop, self.loaded = ordered, start, stop, None
+
+    def load(self):
+        if self.loaded is None:
+            self.loaded = self.ordered.ids(self.start, self.stop)
+        return self.loaded
+
+    def __getitem__(self, index):
+        return self.load()[index]
+
+    def __len__(self):
+        return len(self.load())

@@ -240,7 +240,7 @@ class CountryDetail(DetailView):
             ),
             co_chaired=list(country.co_chaired_meetings.published()),
             national_organisations=list(country.organisations.all()),
-            progress=followup.country_progress(country),
+            progress=cached_by_version(f"country-progress:{country.pk}", lambda: followup.country_progress(country)),
             **kwargs,
         )
 
@@ -267,7 +267,7 @@ class ThemeDetail(DetailView):
             countries=cached_by_version(
                 f"theme-countries:{theme.pk}", lambda: queries.countries_sharing_entries(tagged, tag=f"t:{theme.pk}")
             ),
-            progress=followup.theme_progress(theme),
+            progress=cached_by_version(f"theme-progress:{theme.pk}", lambda: followup.theme_progress(theme)),
             **kwargs,
         )
 
