@@ -236,7 +236,8 @@ class CountryDetail(DetailView):
             groups=groups,
             entry_count=sum(count for *_, count in groups),
             partners=cached_by_version(
-                f"country-partners:{country.pk}", lambda: queries.countries_sharing_entries(tagged, exclude=country, tag=f"c:{country.pk}")
+                f"country-partners:{country.pk}",
+                lambda: queries.countries_sharing_entries(tagged, exclude=country, tag=f"c:{country.pk}"),
             ),
             co_chaired=list(country.co_chaired_meetings.published()),
             national_organisations=list(country.organisations.all()),
