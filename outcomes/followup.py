@@ -145,7 +145,7 @@ def country_progress(country):
     recommendations = published_with_tags(f"c:{country.pk}", Entry.Kind.RECOMMENDATION)
     if recommendations is None:
         recommendations = Entry.objects.published().filter(concerning(country), kind=Entry.Kind.RECOMMENDATION)
-    return progress_counts(current, recommendations.exclude(pk__in=followed).count())
+    return progress_counts(current, not_followed(recommendations, followed, f"c:{country.pk}"))
 
 
 def theme_progress(theme):
@@ -156,7 +156,15 @@ def theme_progress(theme):
         recommendations = Entry.objects.published().filter(themes=theme, kind=Entry.Kind.RECOMMENDATION)
     current = FollowUp.objects.published().current().filter(recommendation__in=recommendations.values("pk"))
     followed = FollowUp.objects.published().values("recommendation_id")
-    return progress_counts(current, recommendations.exclude(pk__in=followed).count())
+    return progress_counts(current, not_followed(recommendations, followed, f"t:{theme.pk}"))
+
+
+def not_followed(recommendations, followed, tag):
+    """How many of `recommendations` are not among `followed`; on PostgreSQL counted on the tag table alone (the
+    published recommendations having `tag`), without reading the entry table."""
+    if tag_counts.uses_tag_table():
+        return tag_counts.count_with_all([tag, f"k:{Entry.Kind.RECOMMENDATION}"], excluding=followed)
+    return recommendations.exclude(pk__in=followed).count()
 
 
 # For the API, the JSON export and the CSV export -------------------------------------------------------------------

@@ -73,7 +73,7 @@ def first_of_each_kind(entries, cache_key, tag=None):
     def rank():
         counts = tag_counts.kind_counts(tag) if tag else None
         if counts is not None:
-            return counts, tag_counts.first_by_kind(tag, sorted(counts), TAG_PAGE_PER_KIND)
+            return counts, tag_counts.first_by_kind(tag, counts, TAG_PAGE_PER_KIND)
         counts = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
         # Rank ids only (the window sorts every tagged entry); the cards are loaded for the few shown.
         ranked = entries.annotate(position=Window(RowNumber(), partition_by=F("kind"), order_by=order))

@@ -11,8 +11,11 @@ from the same table. Every function returns None on SQLite, whose callers count 
 from django.db import connection
 
 from .caching import cached_by_version
-from .facet_tables import ENTRY_FACETS
+from .facet_tables import ENTRY_FACETS, FACET_COUNTS
 from .listing import OrderedIds
+
+DOCUMENT_ORDER = OrderedIds.ORDERS["document"]
+SORTED_ORDER = DOCUMENT_ORDER.replace("meeting_title", "meeting_title || ''")
 
 PREFIXES = ["k:", "c:", "r:"]  # kinds; countries; countries with their role
 
@@ -67,19 +70,54 @@ def role_counts(tag, exclude=None):
     return found
 
 
-def first_by_kind(tag, kinds, limit):
-    """The ids of the first `limit` published entries of each kind having `tag`, in document order: one query,
-    each kind read from the GIN index (or walked down the order index) and cut at `limit`."""
-    sql = (
-        f"SELECT x.entry_id FROM unnest(%s::text[]) AS k(tag) CROSS JOIN LATERAL ("
-        f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE f.tags @> ARRAY[%s, k.tag] "
-        f"ORDER BY {OrderedIds.ORDERS['document']} LIMIT %s) AS x"
-    )
+def first_by_kind(tag, counts, limit):
+    """The ids of the first `limit` published entries of each kind having `tag`, in document order, in one query;
+    `counts` is {kind: its number of entries having `tag`}. Each kind is read the cheaper way: down the order index
+    until `limit` match (about limit × all / count rows: a common tag), or all its entries from the GIN index, then
+    the first `limit` of them sorted (count rows: a rare one)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [[f"k:{kind}" for kind in kinds], tag, limit])
+        cursor.execute(f"SELECT coalesce(max(n), 0) FROM {FACET_COUNTS} WHERE tag = '*'")
+        total = cursor.fetchone()[0]
+        parts, params = [], []
+        for kind, count in sorted(counts.items()):
+            # `meeting_title || ''` sorts the same but is not the index's column: the planner then sorts instead.
+            order = DOCUMENT_ORDER if limit * total / max(count, 1) < count else SORTED_ORDER
+            where = f"FROM {ENTRY_FACETS} f WHERE f.tags @> %s::text[]"
+            parts.append(f"(SELECT entry_id {where} ORDER BY {order} LIMIT %s)")
+            params += [[tag, f"k:{kind}"], limit]
+        if not parts:
+            return []
+        cursor.execute(" UNION ALL ".join(parts), params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def kinds_by_meeting(tag):
+    """{meeting id: {kind: n}} over the published entries having `tag`, or None on SQLite. The kind is the first
+    tag of every row (outcomes/facet_tables.py builds the array so): no unnesting."""
+    if not uses_tag_table():
+        return None
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT meeting_id, tags[1], count(*) FROM {ENTRY_FACETS} WHERE tags && %s::text[] GROUP BY 1, 2", [[tag]]
+        )
+        for meeting_id, kind_tag, n in cursor.fetchall():
+            found.setdefault(meeting_id, {})[kind_tag[2:]] = n
+    return found
 
 
 def entries_with_all(tags):
     """SQL and parameters of the ids of the published entries having every one of `tags`, for `pk__in=RawSQL(…)`."""
     return f"SELECT entry_id FROM {ENTRY_FACETS} WHERE tags @> %s::text[]", [list(tags)]
+
+
+def count_with_all(tags, excluding):
+    """The number of published entries having every one of `tags` whose id is not among `excluding` (a queryset
+    of ids)."""
+    sql, params = excluding.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {ENTRY_FACETS} f WHERE f.tags @> %s::text[] AND f.entry_id NOT IN ({sql})",
+            [list(tags), *params],
+        )
+        return cursor.fetchone()[0]
