@@ -105,6 +105,8 @@ def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_ke
     elif count_queryset is not None:
         count = count_queryset.count if isinstance(count_queryset, OrderedIds) else count_queryset.order_by().count
         paginator.count = cached_by_version(f"count:{count_key}", count) if count_key else count()
+    if isinstance(ordered_queryset, OrderedIds):
+        ordered_queryset.count_hint = paginator.count
     page = paginator.page(number)
     if count_key and order_key is not None:
         pks = cached_by_version(f"page:{count_key}:{order_key}:{number}:{size}", lambda: list(page.object_list))
@@ -160,9 +162,18 @@ class OrderedIds:
         ),
         "newest": "created_at DESC, entry_id DESC",
     }
+    # The same orders on expressions no index has: the planner then reads the matching rows from the GIN index and
+    # sorts them, instead of walking an order index past every row that does not match (a rare tag at 1,000,000
+    # entries: 900,000 rows for two).
+    SORTED = {
+        "document": ORDERS["document"].replace("meeting_start_date", "(meeting_start_date + 0)"),
+        "newest": ORDERS["newest"].replace("created_at", "(created_at + interval '0 s')"),
+    }
+    FEW = 5000  # fewer matches than this: sort them (a few ms) rather than walk an order index
+    count_hint = None  # the total when the caller knows it (paginate)
 
     def __init__(self, where, params, order):
-        self.where, self.params, self.order = where, params, self.ORDERS[order]
+        self.where, self.params, self.order, self.sorted_order = where, params, self.ORDERS[order], self.SORTED[order]
 
     def count(self):
         if self.where == "true":  # every published entry: the total the triggers keep
@@ -177,7 +188,9 @@ class OrderedIds:
         return IdSlice(self, bounds.start or 0, bounds.stop)
 
     def ids(self, start, stop):
-        sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s"
+        few = self.where != "true" and self.count_hint is not None and self.count_hint < self.FEW
+        order = self.sorted_order if few else self.order
+        sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {order} LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*self.params, stop - start, start])
             return [row[0] for row in cursor.fetchall()]

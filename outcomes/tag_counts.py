@@ -15,7 +15,7 @@ from .facet_tables import ENTRY_FACETS, FACET_COUNTS
 from .listing import OrderedIds
 
 DOCUMENT_ORDER = OrderedIds.ORDERS["document"]
-SORTED_ORDER = DOCUMENT_ORDER.replace("meeting_title", "meeting_title || ''")
+SORTED_ORDER = OrderedIds.SORTED["document"]
 
 PREFIXES = ["k:", "c:", "r:"]  # kinds; countries; countries with their role
 
@@ -80,7 +80,6 @@ def first_by_kind(tag, counts, limit):
         total = cursor.fetchone()[0]
         parts, params = [], []
         for kind, count in sorted(counts.items()):
-            # `meeting_title || ''` sorts the same but is not the index's column: the planner then sorts instead.
             order = DOCUMENT_ORDER if limit * total / max(count, 1) < count else SORTED_ORDER
             where = f"FROM {ENTRY_FACETS} f WHERE f.tags @> %s::text[]"
             parts.append(f"(SELECT entry_id {where} ORDER BY {order} LIMIT %s)")
