@@ -209,11 +209,16 @@ def csv_chunks(rows, chosen, codes=False):
 def file_name(filterset, extension):
     """What the file holds, in the reader's language: `rabat-kb_senegal_bonnes-pratiques_2026-12-02.xlsx`."""
     data, parts = filterset.data_cleaned, []
-    for country in data.get("country") or []:
-        parts.append(country.name)
+
+    def joined(name, names):
+        """Several values in words, « senegal-et-espagne » or « senegal-ou-espagne », as the filter combines them."""
+        word = _("et") if filterset.matches_all(name) else _("ou")
+        return [f" {word} ".join(names)] if len(names) > 1 else names
+
+    parts += joined("country", [country.name for country in data.get("country") or []])
     parts += [str(dict(Entry.Kind.choices)[kind]) for kind in data.get("kind") or []]
-    parts += [theme.name for theme in data.get("theme") or []]
-    parts += [organisation.label for organisation in data.get("organisation") or []]
+    parts += joined("theme", [theme.name for theme in data.get("theme") or []])
+    parts += joined("organisation", [organisation.label for organisation in data.get("organisation") or []])
     if data.get("meeting"):
         parts.append(data["meeting"].code)
     if filterset.query:

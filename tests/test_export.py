@@ -52,6 +52,8 @@ def page_references(client, query=""):
         "q=patrouilles",
         "sort=newest",
         "organisation=frontex",
+        "country=SN&country=ES&country_match=all",
+        "theme=patrouilles&theme=information&theme_match=all",
     ],
 )
 def test_exports_hold_exactly_the_entries_of_the_page_in_its_order(client, corpus, query):
@@ -240,3 +242,16 @@ def test_xlsx_memory_stays_flat_as_the_rows_grow(client, make_entry, make_sessio
 
     small, large = peak(150), peak(1500)
     assert large < small * 2, (small, large)
+
+
+def test_an_export_in_all_mode_keeps_the_mode_in_its_query_and_its_name(client, corpus):
+    query = "country=SN&country=ES&country_match=all"
+    assert {row["reference"] for row in csv_rows(client, query)} == refs(corpus, "patrols")
+    response = client.get(f"{XLSX_URL}?{query}")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    facts = {row[0]: row[1] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert facts["country"] == "SN; ES" and facts["country_match"] == "all" and facts["Entrées"] == 1
+    assert facts["Adresse de la vue"].endswith(query)
+    assert "espagne-et-senegal" in response["Content-Disposition"]
+    either = client.get(f"{XLSX_URL}?country=SN&country=ES")
+    assert "espagne-ou-senegal" in either["Content-Disposition"]
