@@ -31,9 +31,10 @@ def within(tag):
         return None
 
     def count():
-        sql = (
+        sql = (  # and `*`, every published entry, kept by the triggers (first_by_kind weighs its ways with it)
             f"SELECT t, count(*) FROM {ENTRY_FACETS} f CROSS JOIN LATERAL unnest(f.tags) AS t "
-            "WHERE f.tags && %s::text[] AND left(t, 2) = ANY(%s) GROUP BY t"
+            f"WHERE f.tags && %s::text[] AND left(t, 2) = ANY(%s) GROUP BY t "
+            f"UNION ALL SELECT tag, n FROM {FACET_COUNTS} WHERE tag = '*'"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [[tag], PREFIXES])
@@ -75,9 +76,8 @@ def first_by_kind(tag, counts, limit):
     `counts` is {kind: its number of entries having `tag`}. Each kind is read the cheaper way: down the order index
     until `limit` match (about limit × all / count rows: a common tag), or all its entries from the GIN index, then
     the first `limit` of them sorted (count rows: a rare one)."""
+    total = within(tag).get("*", 0)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(n), 0) FROM {FACET_COUNTS} WHERE tag = '*'")
-        total = cursor.fetchone()[0]
         parts, params = [], []
         for kind, count in sorted(counts.items()):
             order = DOCUMENT_ORDER if limit * total / max(count, 1) < count else SORTED_ORDER
