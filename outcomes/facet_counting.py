@@ -163,7 +163,9 @@ def where_clause(conditions):
         else:
             from .models import Entry
 
-            sql, subquery_params = Entry.objects.filter(condition.q).values("pk").query.sql_with_params()
+            # Unordered: an ORDER BY inside IN (…) joins meetings and sessions and sorts every match for nothing.
+            matching = Entry.objects.filter(condition.q).order_by().values("pk")
+            sql, subquery_params = matching.query.sql_with_params()
             parts.append(f"f.entry_id IN ({sql})")
             params.extend(subquery_params)
     return " AND ".join(parts) or "true", params

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS {FACET_COUNTS} (tag text PRIMARY KEY, n integer NOT N
 """
 
 _FUNCTIONS = f"""
+-- The kind's tag comes first: outcomes/tag_counts.py reads it as tags[1].
 CREATE OR REPLACE VIEW outcomes_entry_facet_rows AS
   SELECT e.id AS entry_id, e.session_id,
     ARRAY['k:' || e.kind, 'm:' || e.meeting_id, 's:' || e.session_id]

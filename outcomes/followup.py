@@ -11,8 +11,10 @@ import itertools
 from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from . import tag_counts
 from .models import Entry, EntryCountry, Theme
 from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, FrameworkItem, Progress
 
@@ -119,6 +121,14 @@ def recommendations_for(country, themes=(), kinds=(), frameworks=()):
     return ordered + ([(None, untagged)] if untagged else [])
 
 
+def published_with_tags(tag, kind):
+    """On PostgreSQL, the published entries of `kind` having `tag`, read from the GIN index of
+    outcomes_entry_facets rather than by joining meetings and tag tables; None on SQLite."""
+    if not tag_counts.uses_tag_table():
+        return None
+    return Entry.objects.filter(pk__in=RawSQL(*tag_counts.entries_with_all([tag, f"k:{kind}"])))
+
+
 def progress_counts(current_records, without_follow_up):
     """[(status, label, count)] of current follow-up records by status (those with a count), then the count of
     recommendations without any (`without_follow_up`), as pages show them."""
@@ -130,18 +140,31 @@ def progress_counts(current_records, without_follow_up):
 def country_progress(country):
     """Counts by status of the recommendations that concern a country (two queries)."""
     current = FollowUp.objects.published().current().filter(country=country)
-    recommendations = Entry.objects.published().filter(concerning(country), kind=Entry.Kind.RECOMMENDATION)
     followed = FollowUp.objects.published().filter(country=country).values("recommendation_id")
-    return progress_counts(current, recommendations.exclude(pk__in=followed).count())
+    # Those followed up in the country are left out: the others concern it by their tag alone.
+    recommendations = published_with_tags(f"c:{country.pk}", Entry.Kind.RECOMMENDATION)
+    if recommendations is None:
+        recommendations = Entry.objects.published().filter(concerning(country), kind=Entry.Kind.RECOMMENDATION)
+    return progress_counts(current, not_followed(recommendations, followed, f"c:{country.pk}"))
 
 
 def theme_progress(theme):
     """Counts by status of the (recommendation, country) follow-ups of a theme's recommendations, and of its
     recommendations followed up nowhere (two queries)."""
-    recommendations = Entry.objects.published().filter(themes=theme, kind=Entry.Kind.RECOMMENDATION)
+    recommendations = published_with_tags(f"t:{theme.pk}", Entry.Kind.RECOMMENDATION)
+    if recommendations is None:
+        recommendations = Entry.objects.published().filter(themes=theme, kind=Entry.Kind.RECOMMENDATION)
     current = FollowUp.objects.published().current().filter(recommendation__in=recommendations.values("pk"))
     followed = FollowUp.objects.published().values("recommendation_id")
-    return progress_counts(current, recommendations.exclude(pk__in=followed).count())
+    return progress_counts(current, not_followed(recommendations, followed, f"t:{theme.pk}"))
+
+
+def not_followed(recommendations, followed, tag):
+    """How many of `recommendations` are not among `followed`; on PostgreSQL counted on the tag table alone (the
+    published recommendations having `tag`), without reading the entry table."""
+    if tag_counts.uses_tag_table():
+        return tag_counts.count_with_all([tag, f"k:{Entry.Kind.RECOMMENDATION}"], excluding=followed)
+    return recommendations.exclude(pk__in=followed).count()
 
 
 # For the API, the JSON export and the CSV export -------------------------------------------------------------------

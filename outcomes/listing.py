@@ -90,18 +90,23 @@ def heading_of(headings, session_id, *titles_and_deeper):
     return headings[session_id]
 
 
-def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None, order_key=None):
+def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None, order_key=None, total=None):
     """The page `number` (raises django.core.paginator.InvalidPage) with its entries loaded and, when searching,
-    each entry's `snippet`. The total is counted on `count_queryset` (the filtered entries, unordered). When
+    each entry's `snippet`. The total is `total` when the caller knows it, else counted on `count_queryset` (the
+    filtered entries, unordered). When
     `count_key` names the filters (and `order_key` the order), the total and the page's ids are kept in the cache
     until the content changes: on large data, sorting every match for one page costs more than the rest."""
     if isinstance(ordered_queryset, OrderedIds):  # counts and pages itself
         paginator, count_queryset = Paginator(ordered_queryset, size), ordered_queryset
     else:
         paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
-    if count_queryset is not None:
+    if total is not None:
+        paginator.count = total
+    elif count_queryset is not None:
         count = count_queryset.count if isinstance(count_queryset, OrderedIds) else count_queryset.order_by().count
         paginator.count = cached_by_version(f"count:{count_key}", count) if count_key else count()
+    if isinstance(ordered_queryset, OrderedIds):
+        ordered_queryset.count_hint = paginator.count
     page = paginator.page(number)
     if count_key and order_key is not None:
         pks = cached_by_version(f"page:{count_key}:{order_key}:{number}:{size}", lambda: list(page.object_list))
@@ -157,9 +162,18 @@ class OrderedIds:
         ),
         "newest": "created_at DESC, entry_id DESC",
     }
+    # The same orders on expressions no index has: the planner then reads the matching rows from the GIN index and
+    # sorts them, instead of walking an order index past every row that does not match (a rare tag at 1,000,000
+    # entries: 900,000 rows for two).
+    SORTED = {
+        "document": ORDERS["document"].replace("meeting_start_date", "(meeting_start_date + 0)"),
+        "newest": ORDERS["newest"].replace("created_at", "(created_at + interval '0 s')"),
+    }
+    FEW = 5000  # fewer matches than this: sort them (a few ms) rather than walk an order index
+    count_hint = None  # the total when the caller knows it (paginate)
 
     def __init__(self, where, params, order):
-        self.where, self.params, self.order = where, params, self.ORDERS[order]
+        self.where, self.params, self.order, self.sorted_order = where, params, self.ORDERS[order], self.SORTED[order]
 
     def count(self):
         if self.where == "true":  # every published entry: the total the triggers keep
@@ -171,11 +185,33 @@ class OrderedIds:
             return cursor.fetchone()[0]
 
     def __getitem__(self, bounds):
-        start, stop = bounds.start or 0, bounds.stop
-        sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s"
+        return IdSlice(self, bounds.start or 0, bounds.stop)
+
+    def ids(self, start, stop):
+        few = self.where != "true" and self.count_hint is not None and self.count_hint < self.FEW
+        order = self.sorted_order if few else self.order
+        sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {order} LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*self.params, stop - start, start])
             return [row[0] for row in cursor.fetchall()]
 
     def __len__(self):
         return self.count()
+
+
+class IdSlice(Sequence):
+    """One page of OrderedIds, read on first use: a page whose ids are in the cache runs no query for them."""
+
+    def __init__(self, ordered, start, stop):
+        self.ordered, self.start, self.stop, self.loaded = ordered, start, stop, None
+
+    def load(self):
+        if self.loaded is None:
+            self.loaded = self.ordered.ids(self.start, self.stop)
+        return self.loaded
+
+    def __getitem__(self, index):
+        return self.load()[index]
+
+    def __len__(self):
+        return len(self.load())

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
+from . import tag_counts
 from .caching import cached_by_version
 from .facet_counting import published_tag_counts
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Status, Theme
@@ -61,14 +62,18 @@ def group_by_kind(entries):
     return [(kind, label, groups[kind]) for kind, label in Entry.Kind.choices if groups[kind]]
 
 
-def first_of_each_kind(entries, cache_key):
+def first_of_each_kind(entries, cache_key, tag=None):
     """[(kind, label, [its first entries], its count)] in the order of Entry.Kind, each in document order. A
     country or a theme gathers thousands of entries as meetings accumulate: its page shows the first few of each
     kind, the explorer the rest. Counting and ranking read every tagged entry, so their result is cached until the
-    content changes."""
+    content changes. With `tag` (the entries' tag in outcomes_entry_facets, `c:SN`), PostgreSQL counts and ranks on
+    that table (outcomes/tag_counts.py)."""
     order = Entry.objects.document_order()
 
     def rank():
+        counts = tag_counts.kind_counts(tag) if tag else None
+        if counts is not None:
+            return counts, tag_counts.first_by_kind(tag, counts, TAG_PAGE_PER_KIND)
         counts = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
         # Rank ids only (the window sorts every tagged entry); the cards are loaded for the few shown.
         ranked = entries.annotate(position=Window(RowNumber(), partition_by=F("kind"), order_by=order))
@@ -170,8 +175,15 @@ def organisations_by_kind():
     return [(kind, label, groups[kind]) for kind, label in Organisation.Kind.choices if groups[kind]]
 
 
-def countries_sharing_entries(entries, exclude=None):
-    """The countries tagged on `entries` (but `exclude`), most shared entries (`n_shared`) first, then by name."""
+def countries_sharing_entries(entries, exclude=None, tag=None):
+    """The countries tagged on `entries` (but `exclude`), most shared entries (`n_shared`) first, then by name.
+    With `tag` (what `entries` have in common, `t:4`), PostgreSQL counts on outcomes_entry_facets."""
+    shared = tag_counts.country_counts(tag, exclude=getattr(exclude, "pk", None)) if tag else None
+    if shared is not None:
+        found = list(Country.objects.filter(pk__in=list(shared)))
+        for country in found:
+            country.n_shared = shared[country.pk]
+        return by_count_then_name(found, "n_shared")
     countries = Country.objects.filter(entry_tags__entry__in=entries)
     if exclude is not None:
         countries = countries.exclude(pk=exclude.pk)

@@ -227,7 +227,7 @@ class CountryDetail(DetailView):
             .filter(tag__isnull=False)
             .annotate(role=F("tag__role"))
         )
-        groups = queries.first_of_each_kind(entries, f"country-kinds:{country.pk}")
+        groups = queries.first_of_each_kind(entries, f"country-kinds:{country.pk}", tag=f"c:{country.pk}")
         role_labels = dict(EntryCountry.Role.choices)
         for _kind, _label, shown, _count in groups:
             for entry in shown:
@@ -237,7 +237,8 @@ class CountryDetail(DetailView):
             groups=groups,
             entry_count=sum(count for *_, count in groups),
             partners=cached_by_version(
-                f"country-partners:{country.pk}", lambda: queries.countries_sharing_entries(tagged, exclude=country)
+                f"country-partners:{country.pk}",
+                lambda: queries.countries_sharing_entries(tagged, exclude=country, tag=f"c:{country.pk}"),
             ),
             # Addressed to every partner, so to this country too: counted, and on by default in the explorer link.
             all_partners_count=cached_by_version(
@@ -245,7 +246,7 @@ class CountryDetail(DetailView):
             ),
             co_chaired=list(country.co_chaired_meetings.published()),
             national_organisations=list(country.organisations.all()),
-            progress=followup.country_progress(country),
+            progress=cached_by_version(f"country-progress:{country.pk}", lambda: followup.country_progress(country)),
             **kwargs,
         )
 
@@ -263,16 +264,16 @@ class ThemeDetail(DetailView):
     def get_context_data(self, **kwargs):
         theme = self.object
         groups = queries.first_of_each_kind(
-            Entry.objects.published().for_cards().filter(themes=theme), f"theme-kinds:{theme.pk}"
+            Entry.objects.published().for_cards().filter(themes=theme), f"theme-kinds:{theme.pk}", tag=f"t:{theme.pk}"
         )
         tagged = Entry.objects.published().filter(themes=theme)
         return super().get_context_data(
             groups=groups,
             entry_count=sum(count for *_, count in groups),
             countries=cached_by_version(
-                f"theme-countries:{theme.pk}", lambda: queries.countries_sharing_entries(tagged)
+                f"theme-countries:{theme.pk}", lambda: queries.countries_sharing_entries(tagged, tag=f"t:{theme.pk}")
             ),
-            progress=followup.theme_progress(theme),
+            progress=cached_by_version(f"theme-progress:{theme.pk}", lambda: followup.theme_progress(theme)),
             **kwargs,
         )
 
@@ -292,6 +293,7 @@ class OrganisationDetail(DetailView):
         groups = queries.first_of_each_kind(
             Entry.objects.published().for_cards().filter(organisations=self.object),
             f"organisation-kinds:{self.object.pk}",
+            tag=f"o:{self.object.pk}",
         )
         return super().get_context_data(groups=groups, entry_count=sum(count for *_, count in groups), **kwargs)
 

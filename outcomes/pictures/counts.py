@@ -4,11 +4,15 @@ from collections import defaultdict
 
 from django.db.models import Count
 
+from .. import tag_counts
+from ..facet_counting import published_tag_counts
 from ..models import Entry, EntryCountry
 
 
 def country_counts(entries=None, role=None):
     """{country code: number of `entries` (published entries by default) naming it}, with `role` if given."""
+    if entries is None and role is None and (kept := published_tag_counts()) is not None:
+        return {tag[2:]: n for tag, n in kept.items() if tag[:2] == "c:"}  # the counts the triggers keep
     entries = Entry.objects.published() if entries is None else entries
     tags = EntryCountry.objects.filter(entry__in=entries.order_by().values("pk"))
     if role:
@@ -19,6 +23,10 @@ def country_counts(entries=None, role=None):
 def partner_roles(country):
     """{code: {role: n}}: the countries named in the same published entries as `country`, by the role they play
     there; the sum over roles is the number of entries naming both (a country is tagged once per entry)."""
+    code = getattr(country, "pk", country)
+    counted = tag_counts.role_counts(f"c:{code}", exclude=code)  # PostgreSQL: the country page's own counts
+    if counted is not None:
+        return counted
     shared = Entry.objects.published().filter(country_tags__country=country).values("pk")
     tags = EntryCountry.objects.filter(entry__in=shared).exclude(country=country)
     found = defaultdict(dict)

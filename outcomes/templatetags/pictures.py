@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from .. import tag_counts
 from ..caching import cached_by_version
 from ..filters import filter_key
 from ..models import Entry
@@ -91,7 +92,9 @@ def theme_meetings_chart(theme):
     """The theme's entries by kind, meeting after meeting (or year after year)."""
 
     def compute():
-        by_meeting = counts.kinds_by(Entry.objects.published().filter(themes=theme), "meeting_id")
+        by_meeting = tag_counts.kinds_by_meeting(f"t:{theme.pk}")
+        if by_meeting is None:
+            by_meeting = counts.kinds_by(Entry.objects.published().filter(themes=theme), "meeting_id")
         rows, what = charts.over_time(by_meeting)
         title = _("Entrées du thème par type, au fil des réunions")
         return chart_context(rows, "chart-theme-meetings", title, what) if len(rows) else {"picture": None}

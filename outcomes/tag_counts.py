@@ -1,0 +1,122 @@
+"""The country, theme and organisation pages on PostgreSQL: what they count and rank, read from
+`outcomes_entry_facets` (one row per published entry with its tags, outcomes/facet_tables.py).
+
+Joining the entries to their meetings, sessions and tag tables to count a country's entries by kind, its partners
+and their roles, then ranking every tagged entry to show five of each kind, read the tag rows of tens of thousands of
+entries several times. Here one query unnests the tag arrays of the entries having the page's tag — the counts by
+kind, by country and by country and role at once — and the first entries of each kind are read in document order
+from the same table. Every function returns None on SQLite, whose callers count on the join tables.
+"""
+
+from django.db import connection
+
+from .caching import cached_by_version
+from .facet_tables import ENTRY_FACETS, FACET_COUNTS
+from .listing import OrderedIds
+
+DOCUMENT_ORDER = OrderedIds.ORDERS["document"]
+SORTED_ORDER = OrderedIds.SORTED["document"]
+
+PREFIXES = ["k:", "c:", "r:"]  # kinds; countries; countries with their role
+
+
+def uses_tag_table():
+    return connection.vendor == "postgresql"
+
+
+def within(tag):
+    """{tag: number of published entries having both `tag` and it} for the kind, country and role tags (kept in the
+    cache until the content changes), or None on SQLite."""
+    if not uses_tag_table():
+        return None
+
+    def count():
+        sql = (  # and `*`, every published entry, kept by the triggers (first_by_kind weighs its ways with it)
+            f"SELECT t, count(*) FROM {ENTRY_FACETS} f CROSS JOIN LATERAL unnest(f.tags) AS t "
+            f"WHERE f.tags && %s::text[] AND left(t, 2) = ANY(%s) GROUP BY t "
+            f"UNION ALL SELECT tag, n FROM {FACET_COUNTS} WHERE tag = '*'"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [[tag], PREFIXES])
+            return dict(cursor.fetchall())
+
+    return cached_by_version(f"tag-counts:{tag}", count)
+
+
+def kind_counts(tag):
+    """{kind: number of published entries having `tag`}, or None on SQLite."""
+    counts = within(tag)
+    return None if counts is None else {key[2:]: n for key, n in counts.items() if key[:2] == "k:"}
+
+
+def country_counts(tag, exclude=None):
+    """{country code: number of published entries having `tag` and naming the country}, or None on SQLite."""
+    counts = within(tag)
+    if counts is None:
+        return None
+    return {key[2:]: n for key, n in counts.items() if key[:2] == "c:" and key[2:] != exclude}
+
+
+def role_counts(tag, exclude=None):
+    """{country code: {role: n}} over the published entries having `tag`, or None on SQLite."""
+    counts = within(tag)
+    if counts is None:
+        return None
+    found = {}
+    for key, n in counts.items():
+        if key[:2] == "r:":
+            code, role = key[2:].split(":", 1)
+            if code not in ("*", exclude):
+                found.setdefault(code, {})[role] = n
+    return found
+
+
+def first_by_kind(tag, counts, limit):
+    """The ids of the first `limit` published entries of each kind having `tag`, in document order, in one query;
+    `counts` is {kind: its number of entries having `tag`}. Each kind is read the cheaper way: down the order index
+    until `limit` match (about limit × all / count rows: a common tag), or all its entries from the GIN index, then
+    the first `limit` of them sorted (count rows: a rare one)."""
+    total = within(tag).get("*", 0)
+    with connection.cursor() as cursor:
+        parts, params = [], []
+        for kind, count in sorted(counts.items()):
+            order = DOCUMENT_ORDER if limit * total / max(count, 1) < count else SORTED_ORDER
+            where = f"FROM {ENTRY_FACETS} f WHERE f.tags @> %s::text[]"
+            parts.append(f"(SELECT entry_id {where} ORDER BY {order} LIMIT %s)")
+            params += [[tag, f"k:{kind}"], limit]
+        if not parts:
+            return []
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def kinds_by_meeting(tag):
+    """{meeting id: {kind: n}} over the published entries having `tag`, or None on SQLite. The kind is the first
+    tag of every row (outcomes/facet_tables.py builds the array so): no unnesting."""
+    if not uses_tag_table():
+        return None
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT meeting_id, tags[1], count(*) FROM {ENTRY_FACETS} WHERE tags && %s::text[] GROUP BY 1, 2", [[tag]]
+        )
+        for meeting_id, kind_tag, n in cursor.fetchall():
+            found.setdefault(meeting_id, {})[kind_tag[2:]] = n
+    return found
+
+
+def entries_with_all(tags):
+    """SQL and parameters of the ids of the published entries having every one of `tags`, for `pk__in=RawSQL(…)`."""
+    return f"SELECT entry_id FROM {ENTRY_FACETS} WHERE tags @> %s::text[]", [list(tags)]
+
+
+def count_with_all(tags, excluding):
+    """The number of published entries having every one of `tags` whose id is not among `excluding` (a queryset
+    of ids)."""
+    sql, params = excluding.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {ENTRY_FACETS} f WHERE f.tags @> %s::text[] AND f.entry_id NOT IN ({sql})",
+            [list(tags), *params],
+        )
+        return cursor.fetchone()[0]
