@@ -1,7 +1,9 @@
 import itertools
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from outcomes.models import Country, Entry, EntryCountry, Meeting, Session, Status, Theme
 
@@ -14,6 +16,13 @@ def _empty_cache_after_each_test():
     to the end (the test client closes a streamed response only then; outcomes/ops/exports.py)."""
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _french_after_each_test():
+    """No test inherits another's language: a request to /en/ leaves English active in the test's thread."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
