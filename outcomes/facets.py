@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .facet_counting import Condition
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
 from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
-from .scope import Scope
+from .scope import Scope, addressed_to, regions_of
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
 # counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
@@ -176,7 +176,8 @@ class CountryFacet(TagFacet):
 
     def bind(self, data, names):
         self.ignores = () if self.matches_all(data) else ("country", "role")
-        # The scope is not in the tag table: with entries addressed to all partners, counted on the join tables.
+        # The scope is not in the tag table: with entries addressed to all partners or a region, counted on the join
+        # tables.
         # With a role, the counts read the `r:<country>:<role>` tags (the role facet may count in another pass).
         self.tag_prefix = None if includes_all_partners(data) else "r:" if data.get("role") else "c:"
 
@@ -193,24 +194,34 @@ class CountryFacet(TagFacet):
         tags = EntryCountry.objects.filter(country__in=countries)
         tags = tags.filter(role=role) if role else tags
         if includes_all_partners(data):
-            return Condition(Q(pk__in=tags.values("entry_id")) | Q(scope=Scope.ALL_PARTNERS))
+            return Condition(Q(pk__in=tags.values("entry_id")) | addressed_to([c.pk for c in countries]))
         tag_names = [f"r:{c.pk}:{role}" if role else f"c:{c.pk}" for c in countries]
         return Condition(Q(pk__in=tags.values("entry_id")), tag_names)
 
     def count_rows(self, entries, data):
-        """Per country, its entries; with `include_all_partners`, plus every entry addressed to all partners."""
-        everyone = 0
-        if includes_all_partners(data):
-            everyone = entries.filter(scope=Scope.ALL_PARTNERS).count()
-            entries = entries.exclude(scope=Scope.ALL_PARTNERS)
+        """Per country, its entries; with `include_all_partners`, also those addressed to all partners or to a region
+        holding it, an entry counted once for a country even when it also names that country."""
         tags = EntryCountry.objects.filter(entry__in=entries.values("pk"))
         if data.get("role"):
             tags = tags.filter(role=data["role"])
-        counts = dict(tags.order_by().values_list("country_id").annotate(n=Count("pk")))
-        if everyone:
-            counts = {code: n + everyone for code, n in counts.items()}
-            counts.update({country.pk: counts.get(country.pk, everyone) for country in self.chosen(data)})
-        return counts
+        if not includes_all_partners(data):
+            return dict(tags.order_by().values_list("country_id").annotate(n=Count("pk")))
+        addressed = {}  # {"all_partners" or a region: entries addressed to it}
+        by_scope = (
+            entries.filter(scope__in=[Scope.ALL_PARTNERS, Scope.REGION]).order_by().values_list("scope", "region")
+        )
+        for scope, region, n in by_scope.annotate(n=Count("pk")):
+            key = region if scope == Scope.REGION else scope
+            addressed[key] = addressed.get(key, 0) + n
+        counts = {country.pk: 0 for country in self.chosen(data)}
+        rows = tags.order_by().values_list("country_id", "entry__scope", "entry__region").annotate(n=Count("pk"))
+        for code, scope, region, n in rows:  # an entry addressed to the country anyway is counted below, once
+            to_it = scope == Scope.ALL_PARTNERS or scope == Scope.REGION and region in regions_of(code)
+            counts[code] = counts.get(code, 0) + (0 if to_it else n)
+        return {
+            code: n + sum(addressed.get(key, 0) for key in [Scope.ALL_PARTNERS, *regions_of(code)])
+            for code, n in counts.items()
+        }
 
     def count_tags(self, tag_counts, data):
         role = data.get("role")
@@ -231,7 +242,7 @@ class RoleFacet(Facet):
 
     def bind(self, data, names):
         self.ignores = ("role", *(name for name in names if name.split(":")[0] == "country"))
-        # Every chosen country in a role, or a role besides the entries addressed to all partners: counted per role
+        # Every chosen country in a role, or a role besides the entries addressed to them by scope: counted per role
         # on the join tables (`count_rows`).
         self.tag_prefix = None if self.counted_per_role(data) else "r:"
 
@@ -260,13 +271,14 @@ class RoleFacet(Facet):
     @staticmethod
     def in_role(role, data):
         """The entries where the chosen countries (each of them in all-mode) play `role`, with those addressed to
-        all partners when they are included: what choosing the role would give."""
+        all partners or to their region when they are included: what choosing the role would give."""
         countries = data["country"]
         groups = [[country] for country in countries] if data.get("country_match") == MATCH_ALL else [countries]
         q = Q()
-        for group in groups:
-            q &= Q(pk__in=EntryCountry.objects.filter(country__in=group, role=role).values("entry_id"))
-        return q | Q(scope=Scope.ALL_PARTNERS) if includes_all_partners(data) else q
+        for group in groups:  # (A1 ∨ X ∨ R1) ∧ (A2 ∨ X ∨ R2): each country with the regions that hold it
+            one = Q(pk__in=EntryCountry.objects.filter(country__in=group, role=role).values("entry_id"))
+            q &= one | addressed_to([c.pk for c in group]) if includes_all_partners(data) else one
+        return q
 
     def count_tags(self, tag_counts, data):
         countries = data.get("country")
@@ -367,7 +379,8 @@ class FollowUpFacet(Facet):
 
 
 def includes_all_partners(data):
-    """Whether a country filter also takes the entries addressed to all partner countries."""
+    """Whether a country filter also takes the entries addressed to all partner countries or to a region holding
+    the country."""
     return bool(data.get("country")) and data.get("include_all_partners") == "1"
 
 
@@ -411,7 +424,7 @@ class FacetOptions(list):
     def __init__(self, options=(), counts=None, timed_out=False, more=(), beyond=0):
         super().__init__(options)
         self.counts, self.timed_out, self.more, self.beyond = counts or {}, timed_out, list(more), beyond
-        # Set by EntryFilter.facets: the entries addressed to all partners (with a country chosen), the modes.
+        # Set by EntryFilter.facets: the entries addressed to all partners or the chosen countries' region, the modes.
         self.all_partners, self.match_all, self.includes_all_partners = None, False, False
 
     @property

@@ -21,7 +21,7 @@ from .facets import FACET_LIMIT, MATCH_ALL, MATCH_ANY, explorer_facets, framewor
 from .listing import OrderedIds
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
 from .models_followup import Progress
-from .scope import Scope
+from .scope import addressed_to
 
 __all__ = ["FACET_LIMIT", "EntryFilter", "filter_key"]
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
@@ -105,7 +105,7 @@ class EntryFilter(django_filters.FilterSet):
     )
     country_match = MatchFilter(label=_("Pays : combinaison"))
     include_all_partners = django_filters.ChoiceFilter(
-        label=_("Avec les entrées adressées à tous les pays partenaires"),
+        label=_("Avec les entrées adressées à tous les pays partenaires ou à leur région"),
         choices=[("1", _("oui")), ("0", _("non"))],
         method="keep_for_facets",
     )
@@ -233,9 +233,12 @@ class EntryFilter(django_filters.FilterSet):
             facets[name].match_all = self.matches_all(name)
         facets["country"].includes_all_partners = data.get("include_all_partners") == "1"
         if data.get("country") and not facets["country"].timed_out:
-            # What « include the entries addressed to all partners » adds (or added), under the other filters.
+            # What « include the entries addressed to all partners or their region » adds (or added), under the other
+            # filters: the entries addressed by their scope to one of the chosen countries (in all-mode, to each).
             others = self.filtered_except("country", "role")
-            facets["country"].all_partners = others.filter(scope=Scope.ALL_PARTNERS).count()
+            codes = [country.pk for country in data["country"]]
+            addressed = addressed_to(codes, every=self.matches_all("country"))
+            facets["country"].all_partners = others.filter(addressed).count()
         return facets
 
 

@@ -17,7 +17,7 @@ from .models import Country, Entry, EntryCountry, Meeting, Organisation
 from .scope import Region, Scope
 from .translation import TranslationStatus
 
-API_VERSION = "1.4.0"  # semantic: a new field or parameter is a minor version, a removal a major one
+API_VERSION = "1.4.1"  # semantic: a new field or parameter is a minor version, a removal a major one
 SLUG = r"^[-a-zA-Z0-9_]+$"
 COUNTRY_CODE = r"^[A-Za-z]{2}$"
 CONVERTER = re.compile(r"<\w+:(\w+)>")

@@ -14,7 +14,7 @@ from . import citations, followup, openapi, queries
 from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .queries import by_name
-from .scope import Scope
+from .scope import addressed_to
 from .withdrawals import find_withdrawal
 
 MEETINGS_PER_PAGE = 20
@@ -240,9 +240,11 @@ class CountryDetail(DetailView):
                 f"country-partners:{country.pk}",
                 lambda: queries.countries_sharing_entries(tagged, exclude=country, tag=f"c:{country.pk}"),
             ),
-            # Addressed to every partner, so to this country too: counted, and on by default in the explorer link.
+            # Addressed to every partner or to its region, so to this country too (those naming it are counted
+            # above): counted, and on by default in the explorer link.
             all_partners_count=cached_by_version(
-                "all-partners-count", lambda: Entry.objects.published().filter(scope=Scope.ALL_PARTNERS).count()
+                f"addressed-count:{country.pk}",
+                lambda: Entry.objects.published().filter(addressed_to([country.pk])).exclude(pk__in=tagged).count(),
             ),
             co_chaired=list(country.co_chaired_meetings.published()),
             national_organisations=list(country.organisations.all()),

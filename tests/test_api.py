@@ -206,7 +206,7 @@ def test_entries_say_whom_they_are_addressed_to_and_may_be_asked_with_those_addr
 
 def test_the_schema_describes_the_modes_and_the_scope(client, db):
     schema = get(client, "/api/schema/")
-    assert schema["info"]["version"] == "1.4.0"
+    assert schema["info"]["version"] == "1.4.1"
     parameters = {p["name"]: p for p in schema["paths"]["/api/entries/"]["get"]["parameters"]}
     for name in ("country_match", "theme_match", "organisation_match"):
         assert parameters[name]["schema"] == {"type": "string", "enum": ["any", "all"]}

@@ -330,15 +330,82 @@ def test_a_country_filter_may_include_the_entries_addressed_to_all_partners(clie
     # The option says how many it adds, under the other filters; ticked, each country counts them too.
     response = client.get(f"{URL}?country=SN")
     assert response.context["facets"]["country"].all_partners == 1
-    assert "entrée adressée à tous les pays partenaires (1)" in response.content.decode()
+    assert "entrée adressée à tous les pays partenaires ou à leur région (1)" in response.content.decode()
     assert counts(client, "country=SN&include_all_partners=1", "country")["SN"] == 4
     assert client.get(f"{URL}?country=SN&kind=good_practice").context["facets"]["country"].all_partners == 0
 
 
 def test_the_country_page_counts_the_entries_addressed_to_all_partners_and_includes_them(client, corpus, to_everyone):
     html = client.get("/countries/SN/").content.decode()
-    assert "Et 1 entrée adressée à tous les pays partenaires" in html
+    assert "Et 1 entrée adressée à tous les pays partenaires ou à sa région" in html
     assert f'href="{URL}?country=SN&amp;include_all_partners=1"' in html
+
+
+@pytest.fixture
+def to_regions(corpus, make_entry):
+    """Recommendations addressed to a region: « aux pays africains » (naming none), and one to West Africa that
+    names Senegal (implementing) and Spain (partner), outside that region."""
+    session = corpus["exchange"].session
+    return {
+        "africa": make_entry(
+            session=session,
+            order=10,
+            kind="recommendation",
+            text="Aux pays africains.",
+            scope="region",
+            region="africa",
+        ),
+        "west_africa": make_entry(
+            session=session,
+            order=11,
+            kind="recommendation",
+            text="En Afrique de l'Ouest, avec l'Espagne.",
+            scope="region",
+            region="west_africa",
+            countries=[("SN", "implementing"), ("ES", "partner")],
+        ),
+    }
+
+
+def test_the_option_also_includes_the_entries_addressed_to_a_region_holding_the_country(client, corpus, to_regions):
+    africa, west_africa = to_regions["africa"].reference, to_regions["west_africa"].reference
+    assert africa not in shown(client, "country=SN")
+    assert africa in shown(client, "country=SN&include_all_partners=1")
+    assert africa not in shown(client, "country=ES&include_all_partners=1")
+    # In all-mode each country brings its own regions: Morocco is African too, Spain is not.
+    assert africa in shown(client, "country=SN&country=MA&country_match=all&include_all_partners=1")
+    assert africa not in shown(client, "country=SN&country=ES&country_match=all&include_all_partners=1")
+    assert west_africa in shown(client, "country=SN&country=ES&country_match=all&include_all_partners=1")
+    # Beside the checkbox, what it adds: for Senegal the two entries, for Spain none.
+    response = client.get(f"{URL}?country=SN")
+    assert response.context["facets"]["country"].all_partners == 2
+    assert "entrées adressées à tous les pays partenaires ou à leur région (2)" in response.content.decode()
+    assert client.get(f"{URL}?country=ES").context["facets"]["country"].all_partners == 0
+
+
+def test_an_entry_addressed_to_a_region_counts_once_for_a_country_it_also_names(client, corpus, to_regions):
+    # Senegal: patrols, exchange, elsewhere and the two regional entries (the West African one named and addressed);
+    # Mali: its two entries and the two regional ones; Spain: patrols and the West African entry, which names it.
+    assert counts(client, "country=SN&include_all_partners=1", "country") == {"SN": 5, "ES": 2, "ML": 4, "MA": 2}
+    assert counts(client, "country=SN&role=implementing&include_all_partners=1", "country")["SN"] == 3
+    roles = counts(client, "country=SN&include_all_partners=1", "role")
+    assert roles == {"implementing": 3, "partner": 3, "mentioned": 3}
+    # In all-mode, a role is counted per country: only the African entry is addressed to both Senegal and Morocco.
+    query = "country=SN&country=MA&country_match=all&include_all_partners=1"
+    assert counts(client, query, "role") == {"implementing": 1, "partner": 1, "mentioned": 1}
+
+
+def test_the_country_page_counts_the_entries_addressed_to_its_region_it_does_not_name(client, corpus, to_regions):
+    senegal = client.get("/countries/SN/")
+    assert senegal.context["all_partners_count"] == 1  # the African entry; the West African one names Senegal
+    assert "Et 1 entrée adressée à tous les pays partenaires ou à sa région" in senegal.content.decode()
+    listed = client.get(f"{URL}?country=SN&include_all_partners=1").context["page_obj"].paginator.count
+    assert listed == senegal.context["entry_count"] + senegal.context["all_partners_count"]
+    spain = client.get("/countries/ES/")
+    assert spain.context["all_partners_count"] == 0
+    assert "ou à sa région" not in spain.content.decode()
+    english = client.get("/en/countries/SN/").content.decode()
+    assert "And 1 entry addressed to all partner countries or to its region, so to this one too." in english
 
 
 def test_a_facet_left_without_options_says_so_instead_of_vanishing(client, corpus):

@@ -11,7 +11,7 @@ from bench.synthetic import Generator
 from outcomes import facet_counting
 from outcomes.filters import EntryFilter
 from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Status, Theme
-from outcomes.scope import Scope
+from outcomes.scope import Region, Scope, regions_of
 
 ROLES = EntryCountry.Role.values
 KINDS = Entry.Kind.values
@@ -52,7 +52,7 @@ def questions():
 def writes():
     """Edits as the secretariat makes them: (what, which entry or meeting, which tag)."""
     what = st.sampled_from(
-        ["unpublish", "publish", "add theme", "remove countries", "change role", "meeting", "all partners"]
+        ["unpublish", "publish", "add theme", "remove countries", "change role", "meeting", "all partners", "region"]
     )
     return st.lists(st.tuples(what, st.integers(0, 10_000), st.integers(0, 100)), max_size=4)
 
@@ -67,6 +67,10 @@ def write(vocabulary, what, number, tag):
         entry.country_tags.all().delete()
     elif what == "all partners":  # addressed to every partner, its country tags kept or not
         Entry.objects.filter(pk=entry.pk).update(scope=Scope.ALL_PARTNERS)
+        if tag % 2:
+            entry.country_tags.all().delete()
+    elif what == "region":  # addressed to a region, which may or may not hold the countries it names
+        Entry.objects.filter(pk=entry.pk).update(scope=Scope.REGION, region=Region.values[tag % len(Region.values)])
         if tag % 2:
             entry.country_tags.all().delete()
     elif what == "change role":
@@ -101,6 +105,7 @@ def published_entries():
             "themes": {theme.slug for theme in entry.themes.all()},
             "organisations": {organisation.slug for organisation in entry.organisations.all()},
             "everyone": entry.scope == Scope.ALL_PARTNERS,
+            "region": entry.region if entry.scope == Scope.REGION else None,
         }
     return entries
 
@@ -114,16 +119,24 @@ def includes_all_partners(data):
     return bool(data.get("country")) and data.get("include_all_partners") == "1"
 
 
+def addressed(entry, code):
+    """Whether the entry is addressed to the country by its scope: to all partners, or to a region holding it."""
+    return entry["everyone"] or entry["region"] in regions_of(code)
+
+
+def for_country(entry, code, data, role=None):
+    """Whether the entry counts for the country: it names it (in the role, if any), or, with the option, it is
+    addressed to it."""
+    named = code in entry["countries"] and (not role or entry["countries"][code] == role)
+    return named or includes_all_partners(data) and addressed(entry, code)
+
+
 def country_check(entry, data, role_wanted=None):
     """Whether the entry meets the country condition (with `role_wanted` for the role, else the question's)."""
     countries, role = data.get("country"), role_wanted or data.get("role")
     if not countries:
         return role in entry["countries"].values()
-    if includes_all_partners(data) and entry["everyone"]:
-        return True
-    return combine(data, "country")(
-        code in entry["countries"] and (not role or entry["countries"][code] == role) for code in countries
-    )
+    return combine(data, "country")(for_country(entry, code, data, role) for code in countries)
 
 
 def passes(entry, pk, data, searched, ignoring):
@@ -157,18 +170,14 @@ def brute_force(data, searched):
 
     for _pk, entry in matching("kind"):
         add("kind", entry["kind"])
-    # In all-mode a facet counts under its own condition too: what ticking one more value would give.
-    everyone = 0
-    for _pk, entry in matching() if combine(data, "country") is all else matching("country", "role"):
-        if includes_all_partners(data) and entry["everyone"]:
-            everyone += 1
-            continue
-        for code, its_role in entry["countries"].items():
-            if not role or its_role == role:
+    # In all-mode a facet counts under its own condition too: what ticking one more value would give. A country is
+    # listed when an entry names it (in the role) or it is chosen; an entry counts once for it, named or addressed.
+    counted = matching() if combine(data, "country") is all else matching("country", "role")
+    listed = {code for _pk, e in counted for code, r in e["countries"].items() if not role or r == role}
+    for _pk, entry in counted:
+        for code in listed | set(countries):
+            if for_country(entry, code, data, role):
                 add("country", code)
-    if everyone:
-        counts["country"] = {code: n + everyone for code, n in counts["country"].items()}
-        counts["country"].update({code: counts["country"].get(code, everyone) for code in countries})
     per_role = countries and (combine(data, "country") is all or includes_all_partners(data))
     for _pk, entry in matching("country", "role"):
         if per_role:
@@ -181,7 +190,12 @@ def brute_force(data, searched):
         for _pk, entry in matching(facet) if combine(data, facet) is any else matching():
             for slug in entry[facet + "s"]:
                 add(facet, slug)
-    counts["all_partners"] = sum(1 for _pk, entry in matching("country", "role") if entry["everyone"])
+    # What the option adds: the entries addressed to one of the chosen countries (in all-mode, to each of them).
+    counts["all_partners"] = sum(
+        1
+        for _pk, entry in matching("country", "role")
+        if countries and combine(data, "country")(addressed(entry, code) for code in countries)
+    )
     for _pk, entry in matching("meeting", "session"):
         add("meeting", entry["meeting"])
     return counts
@@ -240,6 +254,20 @@ def check_after_writes(synthetic, question, edits):
     for name, counts in expected.items():
         assert_exact(facets[name], counts, chosen[name])
     assert facets["country"].all_partners == (all_partners if data.get("country") else None)
+
+
+@pytest.mark.parametrize("mode", ["any", "all"])
+@pytest.mark.parametrize("what", ["all partners", "region"])
+def test_an_entry_addressed_to_a_country_it_also_names_counts_once_for_it(synthetic, what, mode):
+    """What random questions seldom meet: with the option ticked, an entry that names countries and is addressed to
+    all partners or to a region holding them."""
+    entry = Entry.objects.published().filter(country_tags__country__code__in=["SN", "MA", "ES"]).first()
+    codes = [code for code in entry.country_tags.values_list("country_id", flat=True) if regions_of(code)]
+    region = regions_of(codes[0])[-1]
+    tag = next(tag for tag in range(10) if Region.values[tag % len(Region.values)] == region and tag % 2 == 0)
+    countries = [synthetic["countries"].index(code) for code in codes[:2]]
+    question = {"country": countries, "country_match": mode, "include_all_partners": "1"}
+    check_after_writes(synthetic, question, [(what, synthetic["entries"].index(entry.pk), tag)])
 
 
 def test_a_facet_past_its_time_budget_says_so_instead_of_holding_the_worker(synthetic, client, settings):

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from outcomes.filters import EntryFilter
 from outcomes.models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -287,3 +288,13 @@ def test_entries_naming_no_country_say_whom_they_are_addressed_to(entries):
     # Entries that name countries are addressed to them; the feedback on the event is addressed to nobody.
     assert all(entry.scope == "countries" for entry in entries if entry.country_tags.exists())
     assert all(entry.scope == "countries" for entry in entries if entry.kind == Entry.Kind.FEEDBACK)
+
+
+def test_the_recommendation_to_the_african_countries_shows_for_senegal_with_the_option(meeting):
+    def shown(**data):
+        return set(EntryFilter.published(data).qs.values_list("reference", flat=True))
+
+    assert "GF-027" not in shown(country=["SN"])
+    assert "GF-027" in shown(country=["SN"], include_all_partners="1")
+    assert "GF-027" in shown(country=["MA"], include_all_partners="1")  # Northern Africa is African too
+    assert "GF-027" not in shown(country=["ES"], include_all_partners="1")
