@@ -23,10 +23,10 @@ from .index import FTS_TABLE
 from .query import Query, read
 
 # ts_rank's weights for the labels D, C, B, A: French title A, French text B, English title C, English text D.
-RANK_WEIGHTS = {"fr": [0.1, 0.2, 0.4, 1.0], "en": [0.4, 1.0, 0.1, 0.2]}
+RANK_WEIGHTS = {"fr": [0.1, 0.2, 0.5, 1.0], "en": [0.5, 1.0, 0.1, 0.2]}
 # bm25's weights for the FTS5 columns: French title, French text, English title, English text.
-BM25_WEIGHTS = {"fr": [10.0, 4.0, 2.0, 1.0], "en": [2.0, 1.0, 10.0, 4.0]}
-PHRASE_BONUS = 2.0
+BM25_WEIGHTS = {"fr": [2.0, 1.0, 0.5, 0.25], "en": [0.5, 0.25, 2.0, 1.0]}
+PHRASE_BONUS = 3.0
 
 
 def uses_postgresql():
