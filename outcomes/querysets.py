@@ -36,17 +36,6 @@ class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(self.published_condition())
 
-    def update(self, **kwargs):
-        """A bulk change of a text the search index reads re-analyses those entries (outcomes/search/index.py)."""
-        if not INDEXED_SOURCES_SET.intersection(kwargs):
-            return super().update(**kwargs)
-        from .search.index import refresh
-
-        ids = list(self.values_list("pk", flat=True))
-        count = super().update(**kwargs)
-        refresh(self.model.objects.filter(pk__in=ids))
-        return count
-
     def newest_first(self):
         return self.order_by(*self.newest_first_order())
 
@@ -89,6 +78,17 @@ class EntryQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(self.published_condition())
+
+    def update(self, **kwargs):
+        """A bulk change of a text the search index reads re-analyses those entries (outcomes/search/index.py)."""
+        if not INDEXED_SOURCES_SET.intersection(kwargs):
+            return super().update(**kwargs)
+        from .search.index import refresh
+
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        refresh(self.model.objects.filter(pk__in=ids))
+        return count
 
     def in_document_order(self):
         return self.order_by(*self.document_order())

@@ -176,7 +176,7 @@ def _last_word_clause(groups):
 
 def _resolve(clause, known):
     """Fill clause.stems; False when nothing is left to look for (stop words only)."""
-    if not clause.phrase and not clause.prefix and any(analyser.is_stopword(clause.words[0], l) for l in WEIGHTS):
+    if not clause.phrase and not clause.prefix and any(analyser.is_stopword(clause.words[0], lg) for lg in WEIGHTS):
         return False  # "de", "the": a stop word in either language finds nothing worth finding
     if clause.prefix and len(analyser.fold(clause.words[0])) < 2:
         clause.prefix = False  # "a*" would be every word
