@@ -4,10 +4,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings_of
+from hypothesis import strategies as st
 
 from outcomes.models import Entry, SearchWord
 from outcomes.search import analyser, query
 from outcomes.search.highlight import snippet
+from outcomes.search.query import read
 from outcomes.search.vocabulary import similarity
 from tests.corpus import corpus_fixture, refs  # noqa: F401
 
@@ -178,3 +182,59 @@ def test_a_very_long_query_is_refused_with_a_message(client, corpus):
 
 def test_the_vendor_is_what_the_suite_says():
     assert connection.vendor in {"postgresql", "sqlite"}
+
+
+hypothesis_settings = hypothesis_settings_of(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+HOSTILE = [
+    "",
+    " ",
+    '"',
+    '"unbalanced quote',
+    '""',
+    "-",
+    "--",
+    "OR",
+    "OR OR -",
+    "*",
+    "a*",
+    "-coopération",
+    "((((",
+    "&|!():*<->",
+    "'; DROP TABLE outcomes_entry; --",
+    "NEAR(a b)",
+    "{index_text}: x",
+    "x\x00y",
+    "coopération " * 30,
+    "a" * 500,
+    "سلام الحدود",
+    "边境 合作",
+    "🙂 frontières",
+    "\u202e\u200b",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_any_query_answers_200_with_results_or_a_message(client, corpus, q, lang):
+    prefix = "/en" if lang == "en" else ""
+    response = client.get(prefix + "/entries/", {"q": q, "sort": "relevance"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@hypothesis_settings
+@given(st.text(max_size=80))
+def test_arbitrary_text_never_breaks_the_search(q):
+    parsed = read(q)
+    for expression in (parsed.tsquery(), parsed.fts5()):
+        assert "\x00" not in expression
+    with connection.cursor() as cursor:
+        if parsed.is_empty:
+            return
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT to_tsquery('simple', %s)", [parsed.tsquery()])
+        else:
+            cursor.execute("SELECT count(*) FROM outcomes_entry_fts WHERE outcomes_entry_fts MATCH %s", [parsed.fts5()])

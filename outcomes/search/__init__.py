@@ -42,8 +42,8 @@ def query(q):
 
 
 def _text_condition(parsed):
-    if parsed.is_empty:
-        return Q(pk__in=[])
+    if parsed.is_empty:  # nothing to look for finds nothing (not Q(pk__in=[]): the facets compile it to SQL)
+        return Q(pk__isnull=True)
     if uses_postgresql():
         return Q(search_vector=SearchQuery(parsed.tsquery(), config="simple", search_type="raw"))
     sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"

@@ -35,22 +35,31 @@ def _folded(text):
 
 
 def _names():
-    """{folded name: [Tag]} for every country, theme and organisation (cached until the content changes)."""
+    """{folded name: [Tag]} for every country, theme and organisation, read in one query (cached until the content
+    changes)."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast
+
     from ..models import Country, Organisation, Theme
 
+    def rows(model, kind, key, *labels):
+        columns = {"tag_kind": Value(kind, CharField()), "tag_key": Cast(key, CharField())}
+        columns |= {f"label{i}": Cast(label, CharField()) for i, label in enumerate(labels)}
+        return model.objects.order_by().annotate(**columns).values_list("tag_kind", "tag_key", "label0", "label1", "label2")
+
+    countries = rows(Country, "country", "code", "name_fr", "name_en", "code")
+    themes = rows(Theme, "theme", "pk", "name_fr", "name_en", Value(""))
+    organisations = rows(Organisation, "organisation", "pk", "acronym", "name", "name_en")
     names = {}
-
-    def add(tag, *labels):
+    for kind, key, *labels in countries.union(themes, organisations, all=True):
+        if kind == "organisation":
+            acronym, name, name_en = labels
+            tag = Tag(kind, key, acronym or name, acronym or name_en or name)
+        else:
+            tag = Tag(kind, key, labels[0], labels[1])
         for label in labels:
-            if label and _folded(label):
+            if label and _folded(label) and tag not in names.get(_folded(label), []):
                 names.setdefault(_folded(label), []).append(tag)
-
-    for code, name_fr, name_en in Country.objects.values_list("code", "name_fr", "name_en"):
-        add(Tag("country", code, name_fr, name_en), name_fr, name_en, code)
-    for pk, name_fr, name_en in Theme.objects.values_list("pk", "name_fr", "name_en"):
-        add(Tag("theme", str(pk), name_fr, name_en), name_fr, name_en)
-    for pk, acronym, name, name_en in Organisation.objects.values_list("pk", "acronym", "name", "name_en"):
-        add(Tag("organisation", str(pk), acronym or name, acronym or name_en or name), acronym, name, name_en)
     return names
 
 
