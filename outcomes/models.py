@@ -19,9 +19,6 @@ from .querysets import ROLE_RANK, CountryRole, EntryCountryQuerySet, EntryQueryS
 from .translation import TranslatedMixin, split_text, status_field
 from .vocabulary import Country, LocalisedNameMixin, Organisation, Theme  # noqa: F401  (part of the models' API)
 
-# The PostgreSQL text search configuration made by migration 0002: French stemming, accents folded.
-SEARCH_CONFIG = "french_unaccent"
-
 
 class Meeting(TranslatedMixin, models.Model):
     """A Rabat Process meeting and the final document that records its outcomes."""

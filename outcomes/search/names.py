@@ -45,7 +45,7 @@ def _names():
     def rows(model, kind, key, *labels):
         columns = {"tag_kind": Value(kind, CharField()), "tag_key": Cast(key, CharField())}
         columns |= {f"label{i}": Cast(label, CharField()) for i, label in enumerate(labels)}
-        return model.objects.order_by().annotate(**columns).values_list("tag_kind", "tag_key", "label0", "label1", "label2")
+        return model.objects.order_by().annotate(**columns).values_list(*columns)
 
     countries = rows(Country, "country", "code", "name_fr", "name_en", "code")
     themes = rows(Theme, "theme", "pk", "name_fr", "name_en", Value(""))
