@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import override
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings_of
 from hypothesis import strategies as st
@@ -238,3 +239,22 @@ def test_arbitrary_text_never_breaks_the_search(q):
             cursor.execute("SELECT to_tsquery('simple', %s)", [parsed.tsquery()])
         else:
             cursor.execute("SELECT count(*) FROM outcomes_entry_fts WHERE outcomes_entry_fts MATCH %s", [parsed.fts5()])
+
+
+def test_english_readers_search_the_english_text_with_english_stemming(client, make_entry):
+    entry = make_entry(text="Des formations pour les agents.", text_en="Trainings for the officers.")
+    with override("en"):
+        url = reverse("outcomes:entry-list")
+    assert {e.reference for e in client.get(url, {"q": "training"}).context["entries"]} == {entry.reference}
+    assert {e.reference for e in client.get(url, {"q": "formation"}).context["entries"]} == {entry.reference}
+
+
+def test_relevance_ranks_the_readers_language_first(client, make_entry):
+    french = make_entry(text="Frontex et les garde-côtes.", text_en="The coastguards.")
+    english = make_entry(text="Les garde-côtes.", text_en="Frontex and the coastguards.")
+    with override("en"):
+        english_url = reverse("outcomes:entry-list")
+    french_order = [e.reference for e in client.get(URL, {"q": "frontex"}).context["entries"]]
+    english_order = [e.reference for e in client.get(english_url, {"q": "frontex"}).context["entries"]]
+    assert french_order == [french.reference, english.reference]
+    assert english_order == [english.reference, french.reference]

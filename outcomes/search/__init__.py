@@ -92,11 +92,6 @@ def with_rank(queryset, q):
     return queryset.annotate(rank=rank)
 
 
-def with_headline(queryset, q):
-    """Kept for the callers: snippets are made in Python (`snippet`), the same on both databases."""
-    return queryset
-
-
 def snippet(entry, q):
     """Safe HTML: the part of the entry's text the reader gets (`entry.shown`) that matches, matches in <mark>."""
     parsed = query(q)
@@ -116,4 +111,4 @@ def tag_reasons(entry, q):
     return [tag for tag in tags if (tag.kind, tag.key) in mine]
 
 
-__all__ = ["matching", "query", "snippet", "tag_reasons", "uses_postgresql", "with_headline", "with_rank"]
+__all__ = ["matching", "query", "snippet", "tag_reasons", "uses_postgresql", "with_rank"]
