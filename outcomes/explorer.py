@@ -53,7 +53,8 @@ class EntryList(TemplateView):
 
     def get(self, request, *args, **kwargs):
         """A search that is a published entry's reference (any case) goes to the entry."""
-        reference = names.reference_in(request.GET.get("q", "")) if len(request.GET) == 1 else None
+        alone = not any(value.strip() for name, value in request.GET.items() if name != "q")  # the form's empty sort
+        reference = names.reference_in(request.GET.get("q", "")) if alone else None
         if reference and Entry.objects.published().filter(reference=reference).exists():
             return HttpResponseRedirect(Entry(reference=reference).get_absolute_url())
         return super().get(request, *args, **kwargs)

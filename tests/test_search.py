@@ -110,6 +110,8 @@ def test_a_reference_goes_to_its_entry_in_any_case(client, corpus):
     for q in (reference, reference.lower(), f" {reference.lower()} "):
         response = client.get(URL, {"q": q})
         assert response.status_code == 302 and response["Location"] == corpus["patrols"].get_absolute_url()
+    from_the_explorer_form = client.get(URL, {"q": reference.lower(), "sort": ""})
+    assert from_the_explorer_form.status_code == 302
     assert client.get(URL, {"q": corpus["draft"].reference}).status_code == 200  # a draft is not shown
 
 
