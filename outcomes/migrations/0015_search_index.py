@@ -4,7 +4,6 @@ now the `simple` tsvector of the stems (French title and headings A, French text
 trigger; pg_trgm for the "did you mean" of an empty search. SQLite: an FTS5 table over the same columns, kept by
 triggers. Then every entry is analysed."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 VECTOR = """
@@ -14,6 +13,7 @@ VECTOR = """
     setweight(to_tsvector('simple', coalesce(NEW.index_text_en, '')), 'D')"""
 
 POSTGRESQL = f"""
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE OR REPLACE FUNCTION outcomes_entry_search_vector_update() RETURNS trigger AS $$
 BEGIN
   NEW.search_vector := {VECTOR};
@@ -39,6 +39,9 @@ SQLITE = [
     f"""CREATE TRIGGER {FTS}_update AFTER UPDATE OF {COLUMNS} ON outcomes_entry BEGIN
       INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES ('delete', old.id, {OLD});
       INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES (new.id, {NEW}); END""",
+    # The rows already there, indexed as they are (empty columns) so that the update trigger's 'delete' of their
+    # old values matches what the index holds; analyse_entries then fills them.
+    f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
 ]
 SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {FTS}_{n}" for n in ("insert", "delete", "update")] + [
     f"DROP TABLE IF EXISTS {FTS}"
@@ -55,6 +58,10 @@ def database_index(apps, schema_editor):
 
 
 def drop_database_index(apps, schema_editor):
+    # PostgreSQL: the columns the trigger reads go with the fields; the old trigger is not put back (search needs
+    # this code's analyser either way). SQLite: the FTS5 table and its triggers.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP TRIGGER IF EXISTS outcomes_entry_search_vector ON outcomes_entry")
     if schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_BACKWARD:
             schema_editor.execute(statement)
@@ -113,7 +120,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('lang', 'folded', 'stem'), name='search_word_unique')],
             },
         ),
-        TrigramExtension(),
         migrations.RunPython(database_index, drop_database_index),
         migrations.RunPython(analyse_entries, migrations.RunPython.noop),
     ]
