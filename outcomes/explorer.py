@@ -26,6 +26,14 @@ from .translation import reader_language
 
 FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "framework"]
 FILTER_PARAMS += ["follow_up", "sort"]
+MODE_PARAMS = {"country": "country_match", "theme": "theme_match", "organisation": "organisation_match"}
+
+
+def joiner_word(filterset, name):
+    """The word between the values of a filter: « et » in all-mode, « ou » otherwise (a single value needs none)."""
+    if name in MODE_PARAMS and filterset.matches_all(name):
+        return _("et")
+    return _("ou")
 
 
 def filter_errors(form):
@@ -94,6 +102,7 @@ class EntryList(TemplateView):
         )
         state = query_string(self.request.GET)
         no_results = filterset.is_valid() and bool(filterset.query) and page.paginator.count == 0
+        chips = self.chips(filterset, facets)
         return super().get_context_data(
             suggestions=self.suggestions(filterset) if no_results else [],
             no_results=no_results,
@@ -101,7 +110,8 @@ class EntryList(TemplateView):
             facets=facets,
             facets_html=mark_safe(facets_html),
             cards_html=mark_safe(cards_html),
-            chips=self.chips(filterset, facets),
+            chips=chips,
+            chip_phrases=self.chip_phrases(chips),
             page_obj=page,
             entries=page.object_list,
             page_size=size,
@@ -148,16 +158,41 @@ class EntryList(TemplateView):
         for name in FILTER_PARAMS:
             if name == "sort":
                 continue
-            for value in self.request.GET.getlist(name):
-                if not value.strip():
-                    continue
+            joiner = joiner_word(filterset, name)
+            values = [value for value in self.request.GET.getlist(name) if value.strip()]
+            for position, value in enumerate(values):
                 params = self.request.GET.copy()
                 params.setlist(name, [other for other in params.getlist(name) if other != value])
+                if name == "country" and len(values) == 1:  # no country left: its options go with it
+                    params.pop("include_all_partners", None)
                 key = value.upper() if name == "country" else value
                 label = _("« %(query)s »") % {"query": value} if name == "q" else labels.get(name, {}).get(key, value)
                 field = filterset.form.fields[name]
-                chips.append({"name": field.label, "label": label, "url": "?" + query_string(params)})
+                chips.append(
+                    {
+                        "name": field.label,
+                        "label": label,
+                        "url": "?" + query_string(params),
+                        "joiner": joiner if position else "",
+                    }
+                )
         return chips
+
+    def chip_phrases(self, chips):
+        """Each multiple filter in words: « Pays : Espagne et Sénégal »."""
+        phrases, by_name = [], {}
+        for chip in chips:
+            by_name.setdefault(chip["name"], []).append(chip)
+        for name, group in by_name.items():
+            words = str(group[0]["label"])
+            for chip in group[1:]:
+                words = _("%(before)s %(joiner)s %(after)s") % {
+                    "before": words,
+                    "joiner": chip["joiner"],
+                    "after": chip["label"],
+                }
+            phrases.append(_("%(field)s : %(values)s") % {"field": name, "values": words})
+        return phrases
 
 
 class EntryExport(View):

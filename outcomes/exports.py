@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from . import followup
 from .listing import heading_of
 from .models import Entry, EntryCountry, Organisation, Theme
+from .scope import Region, Scope
 from .translation import TRANSLATED, reader_language
 
 EXPORT_CHUNK = 2000  # entries per query (plus one query per tag kind): a bounded memory, few round trips
 ROW_FIELDS = ["pk", "reference", "kind", "meeting__title", "order", "title", "text", "sub_points", "source_line"]
 ROW_FIELDS += ["updated_at", "session_id", "session__title", "session__parent__title", "session__parent__parent__title"]
-ROW_FIELDS += ["session__parent__parent__parent_id"]
+ROW_FIELDS += ["session__parent__parent__parent_id", "scope", "region"]
 # The English edition, read for exports in English: the English where an item has it, the French apart.
 ENGLISH_FIELDS = ["title_en", "text_en", "sub_points_en", "translation_status", "meeting__title_en"]
 ENGLISH_FIELDS += ["meeting__translation_status"]
@@ -56,6 +57,7 @@ def columns():
         Column("implementing", _("Pays qui mettent en œuvre"), 24),
         Column("partner", _("Pays partenaires"), 24),
         Column("mentioned", _("Pays mentionnés"), 24),
+        Column("addressed_to", _("Adressée à"), 24, optional=True),
         Column("themes", _("Thèmes"), 36),
         Column("organisations", _("Organisations"), 24),
         Column("links", _("Liens vers d'autres entrées"), 30),
@@ -79,7 +81,9 @@ def english_columns():
 def columns_for(entries):
     """The columns of a view: optional ones only when some entry fills them (one query)."""
     present = entries.order_by().aggregate(
-        title=Count("pk", filter=~Q(title="")), sub_points=Count("pk", filter=~Q(sub_points=[]))
+        title=Count("pk", filter=~Q(title="")),
+        sub_points=Count("pk", filter=~Q(sub_points=[])),
+        addressed_to=Count("pk", filter=~Q(scope=Scope.COUNTRIES)),
     )
     present |= {"title_fr": present["title"], "sub_points_fr": present["sub_points"]}
     return [column for column in columns() if not column.optional or present[column.code]]
@@ -138,10 +142,19 @@ class Rows:
         for values in chunk:
             yield values, tags[values[0]]
 
+    def addressed_to(self, scope, region):
+        """All partners or a region; empty for an entry addressed to the countries it names (their columns say)."""
+        if scope == Scope.COUNTRIES:
+            return ""
+        if self.codes:
+            return f"{scope}:{region}" if region else scope
+        return str(Region(region).label if region else Scope(scope).label)
+
     def row(self, values, tags):
         english = dict(zip(ENGLISH_FIELDS, values[len(ROW_FIELDS) :], strict=False))
         values = values[: len(ROW_FIELDS)]
         pk, reference, kind, meeting, order, title, text, sub_points, source_line, updated_at, *session = values
+        *session, scope, region = session
         join = "; ".join
         french = {}
         if english:
@@ -170,6 +183,7 @@ class Rows:
             "implementing": join(tags["implementing"]),
             "partner": join(tags["partner"]),
             "mentioned": join(tags["mentioned"]),
+            "addressed_to": self.addressed_to(scope, region),
             "themes": join(tags["themes"]),
             "organisations": join(tags["organisations"]),
             "url": self.entry_url(reference),
@@ -209,11 +223,16 @@ def csv_chunks(rows, chosen, codes=False):
 def file_name(filterset, extension):
     """What the file holds, in the reader's language: `rabat-kb_senegal_bonnes-pratiques_2026-12-02.xlsx`."""
     data, parts = filterset.data_cleaned, []
-    for country in data.get("country") or []:
-        parts.append(country.name)
+
+    def joined(name, names):
+        """Several values in words, « senegal-et-espagne » or « senegal-ou-espagne », as the filter combines them."""
+        word = _("et") if filterset.matches_all(name) else _("ou")
+        return [f" {word} ".join(names)] if len(names) > 1 else names
+
+    parts += joined("country", [country.name for country in data.get("country") or []])
     parts += [str(dict(Entry.Kind.choices)[kind]) for kind in data.get("kind") or []]
-    parts += [theme.name for theme in data.get("theme") or []]
-    parts += [organisation.label for organisation in data.get("organisation") or []]
+    parts += joined("theme", [theme.name for theme in data.get("theme") or []])
+    parts += joined("organisation", [organisation.label for organisation in data.get("organisation") or []])
     if data.get("meeting"):
         parts.append(data["meeting"].code)
     if filterset.query:

@@ -16,11 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from .facet_counting import Condition
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
 from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
+from .scope import Scope
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
 # counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
 # and rendering every option with its count would cost more than the entries themselves.
 FACET_LIMIT = 15
+# Behind « show all », at most this many more (a search over a very large corpus may match thousands of meetings:
+# beyond these, a line says how many are left and that a narrower search shows them).
+MORE_LIMIT = 300
+
+MATCH_ANY, MATCH_ALL = "any", "all"
 
 TIMED_OUT_NOTE = _("Nombres non affichés : trop d'entrées correspondent ; affinez la recherche.")
 
@@ -35,6 +41,10 @@ class Facet:
     def applies(self, data):
         """Whether the facet is shown for this request (the session facet only with a meeting)."""
         return True
+
+    def bind(self, data, names):
+        """Reads the request's modes before counting; `names` are the names of the conditions it will have (a
+        facet in all-mode puts one condition per chosen value: `theme`, `theme:2`…)."""
 
     def chosen(self, data):
         return data.get(self.name) or []
@@ -103,10 +113,24 @@ class TagFacet(Facet):
         value = data.get(self.name)
         return list(value or []) if self.multiple else [value] if value else []
 
+    def matches_all(self, data):
+        """Whether the chosen values combine with AND (`<name>_match=all`) rather than OR."""
+        return self.multiple and data.get(f"{self.name}_match") == MATCH_ALL
+
+    def bind(self, data, names):
+        # In all-mode the counts stay under the facet's own conditions: an option counts the entries that have it
+        # besides every chosen value, what ticking it would give.
+        self.ignores = () if self.matches_all(data) else (self.name,)
+
     def condition(self, data):
         chosen = self.chosen(data)
         if not chosen:
             return None
+        if self.matches_all(data):
+            return [self.one_condition([obj]) for obj in chosen]
+        return self.one_condition(chosen)
+
+    def one_condition(self, chosen):
         if self.links is None:
             q = Q(**{f"{self.column}__in": chosen})
         else:
@@ -125,16 +149,21 @@ class TagFacet(Facet):
         return self.model.objects.all()
 
     def options(self, counts, data):
-        shown = sorted(counts, key=lambda key: (-counts[key], str(key)))[:FACET_LIMIT]
+        """The FACET_LIMIT options with most entries and the chosen ones; the others in `more` (behind « show
+        all »), so that no option is out of reach."""
+        ranked = sorted((key for key in counts if counts[key]), key=lambda key: (-counts[key], str(key)))
+        shown = set(ranked[:FACET_LIMIT])
         chosen = self.chosen(data)
         chosen_pks = {obj.pk for obj in chosen}
-        others = [key for key in shown if key not in chosen_pks]
+        others = [key for key in ranked if key not in chosen_pks][: FACET_LIMIT + MORE_LIMIT]
+        beyond = len([key for key in ranked if key not in chosen_pks]) - len(others)
         objects = [*(self.objects().filter(pk__in=others) if others else []), *chosen]
         options = [
             Option(self.value(obj), self.label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks) for obj in objects
         ]
-        hidden = len({key for key, n in counts.items() if n} - set(shown) - chosen_pks)
-        return FacetOptions(sorted(options, key=by_label), hidden=hidden, counts=counts)
+        kept = [option for obj, option in zip(objects, options, strict=True) if obj.pk in shown or option.selected]
+        more = [option for obj, option in zip(objects, options, strict=True) if obj.pk not in shown | chosen_pks]
+        return FacetOptions(sorted(kept, key=by_label), counts=counts, more=sorted(more, key=by_label), beyond=beyond)
 
 
 class CountryFacet(TagFacet):
@@ -145,20 +174,43 @@ class CountryFacet(TagFacet):
         super().__init__("country", Country, "c:", EntryCountry, "country", lambda c: c.code, str)
         self.ignores = ("country", "role")
 
+    def bind(self, data, names):
+        self.ignores = () if self.matches_all(data) else ("country", "role")
+        # The scope is not in the tag table: with entries addressed to all partners, counted on the join tables.
+        # With a role, the counts read the `r:<country>:<role>` tags (the role facet may count in another pass).
+        self.tag_prefix = None if includes_all_partners(data) else "r:" if data.get("role") else "c:"
+
     def condition(self, data):
-        countries, role = self.chosen(data), data.get("role")
+        countries = self.chosen(data)
         if not countries:
             return None
+        if self.matches_all(data):
+            return [self.one_condition([country], data) for country in countries]
+        return self.one_condition(countries, data)
+
+    def one_condition(self, countries, data):
+        role = data.get("role")
         tags = EntryCountry.objects.filter(country__in=countries)
         tags = tags.filter(role=role) if role else tags
+        if includes_all_partners(data):
+            return Condition(Q(pk__in=tags.values("entry_id")) | Q(scope=Scope.ALL_PARTNERS))
         tag_names = [f"r:{c.pk}:{role}" if role else f"c:{c.pk}" for c in countries]
         return Condition(Q(pk__in=tags.values("entry_id")), tag_names)
 
     def count_rows(self, entries, data):
+        """Per country, its entries; with `include_all_partners`, plus every entry addressed to all partners."""
+        everyone = 0
+        if includes_all_partners(data):
+            everyone = entries.filter(scope=Scope.ALL_PARTNERS).count()
+            entries = entries.exclude(scope=Scope.ALL_PARTNERS)
         tags = EntryCountry.objects.filter(entry__in=entries.values("pk"))
         if data.get("role"):
             tags = tags.filter(role=data["role"])
-        return dict(tags.order_by().values_list("country_id").annotate(n=Count("pk")))
+        counts = dict(tags.order_by().values_list("country_id").annotate(n=Count("pk")))
+        if everyone:
+            counts = {code: n + everyone for code, n in counts.items()}
+            counts.update({country.pk: counts.get(country.pk, everyone) for country in self.chosen(data)})
+        return counts
 
     def count_tags(self, tag_counts, data):
         role = data.get("role")
@@ -177,6 +229,17 @@ class RoleFacet(Facet):
 
     name, tag_prefix, ignores = "role", "r:", ("country", "role")
 
+    def bind(self, data, names):
+        self.ignores = ("role", *(name for name in names if name.split(":")[0] == "country"))
+        # Every chosen country in a role, or a role besides the entries addressed to all partners: counted per role
+        # on the join tables (`count_rows`).
+        self.tag_prefix = None if self.counted_per_role(data) else "r:"
+
+    @staticmethod
+    def counted_per_role(data):
+        countries = data.get("country")
+        return bool(countries) and (data.get("country_match") == MATCH_ALL or includes_all_partners(data))
+
     def chosen(self, data):
         return [data["role"]] if data.get("role") else []
 
@@ -187,10 +250,23 @@ class RoleFacet(Facet):
         return Condition(Q(pk__in=EntryCountry.objects.filter(role=role).values("entry_id")), [f"r:*:{role}"])
 
     def count_rows(self, entries, data):
+        if self.counted_per_role(data):
+            return {role: entries.filter(self.in_role(role, data)).count() for role in EntryCountry.Role.values}
         tags = EntryCountry.objects.filter(entry__in=entries.values("pk"))
         if data.get("country"):
             tags = tags.filter(country__in=data["country"])
         return dict(tags.order_by().values_list("role").annotate(n=Count("entry_id", distinct=True)))
+
+    @staticmethod
+    def in_role(role, data):
+        """The entries where the chosen countries (each of them in all-mode) play `role`, with those addressed to
+        all partners when they are included: what choosing the role would give."""
+        countries = data["country"]
+        groups = [[country] for country in countries] if data.get("country_match") == MATCH_ALL else [countries]
+        q = Q()
+        for group in groups:
+            q &= Q(pk__in=EntryCountry.objects.filter(country__in=group, role=role).values("entry_id"))
+        return q | Q(scope=Scope.ALL_PARTNERS) if includes_all_partners(data) else q
 
     def count_tags(self, tag_counts, data):
         countries = data.get("country")
@@ -290,6 +366,11 @@ class FollowUpFacet(Facet):
         )
 
 
+def includes_all_partners(data):
+    """Whether a country filter also takes the entries addressed to all partner countries."""
+    return bool(data.get("country")) and data.get("include_all_partners") == "1"
+
+
 def framework_items():
     """Framework items named by their reference (`MAP-4`), as the `framework` filter takes them."""
     return FrameworkItem.objects.select_related("framework").annotate(ref=Concat("framework__code", Value("-"), "code"))
@@ -327,9 +408,15 @@ class FacetOptions(list):
     option's count by primary key (the explorer's map draws all the countries), `timed_out` says that counting took
     longer than its budget and was given up (the facet then shows a note instead of options)."""
 
-    def __init__(self, options=(), hidden=0, counts=None, timed_out=False):
+    def __init__(self, options=(), counts=None, timed_out=False, more=(), beyond=0):
         super().__init__(options)
-        self.hidden, self.counts, self.timed_out = hidden, counts or {}, timed_out
+        self.counts, self.timed_out, self.more, self.beyond = counts or {}, timed_out, list(more), beyond
+        # Set by EntryFilter.facets: the entries addressed to all partners (with a country chosen), the modes.
+        self.all_partners, self.match_all, self.includes_all_partners = None, False, False
+
+    @property
+    def hidden(self):
+        return len(self.more) + self.beyond
 
     @property
     def any_selected(self):

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .facet_counting import Condition, count_facets, tags_condition_sql, uses_tag_table, where_clause
-from .facets import FACET_LIMIT, explorer_facets, framework_items
+from .facets import FACET_LIMIT, MATCH_ALL, MATCH_ANY, explorer_facets, framework_items
 from .listing import OrderedIds
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
 from .models_followup import Progress
+from .scope import Scope
 
 __all__ = ["FACET_LIMIT", "EntryFilter", "filter_key"]
 SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "document", "newest", "relevance"
@@ -40,6 +41,19 @@ class CodeMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
 
 class CountryFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CodeMultipleChoiceField
+
+
+MATCH_CHOICES = [
+    (MATCH_ANY, _("au moins une des valeurs choisies (ou)")),
+    (MATCH_ALL, _("toutes les valeurs choisies (et)")),
+]
+
+
+class MatchFilter(django_filters.ChoiceFilter):
+    """How the values of a multiple filter combine: `any` (OR, the default) or `all` (AND); read by its facet."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=MATCH_CHOICES, method=lambda queryset, name, value: queryset, **kwargs)
 
 
 class EntryFilterForm(forms.Form):
@@ -90,6 +104,14 @@ class EntryFilter(django_filters.FilterSet):
     framework = django_filters.ModelMultipleChoiceFilter(
         label=_("Cadre"), queryset=framework_items(), to_field_name="ref", method="filter_by_facet"
     )
+    country_match = MatchFilter(label=_("Pays : combinaison"))
+    include_all_partners = django_filters.ChoiceFilter(
+        label=_("Avec les entrées adressées à tous les pays partenaires"),
+        choices=[("1", _("oui")), ("0", _("non"))],
+        method="keep_for_facets",
+    )
+    theme_match = MatchFilter(label=_("Thèmes : combinaison"))
+    organisation_match = MatchFilter(label=_("Organisations : combinaison"))
     follow_up = django_filters.MultipleChoiceFilter(
         label=_("État du suivi"), choices=Progress.choices, method="filter_by_facet"
     )
@@ -149,7 +171,12 @@ class EntryFilter(django_filters.FilterSet):
         """{name: Condition}: the facets' conditions, then the search's; country and role make one together."""
         if not hasattr(self, "_conditions"):
             data = self.data_cleaned
-            conditions = {facet.name: facet.condition(data) for facet in self.facet_types if facet.applies(data)}
+            conditions = {}
+            for facet in self.facet_types:
+                if facet.applies(data):
+                    conditions.update(named_conditions(facet.name, facet.condition(data)))
+            for facet in self.facet_types:
+                facet.bind(data, list(conditions))
             if data.get("session_ids") and "session" not in conditions:  # a session without its meeting
                 conditions["session"] = Condition(Q(session_id__in=data["session_ids"]))
             if self.query:
@@ -160,18 +187,25 @@ class EntryFilter(django_filters.FilterSet):
     def filtered_except(self, *names):
         """The entries under every condition but those named, and those a facet of that name ignores with its own
         (country and role go together), as the facet's counts see them."""
+        conditions = self.conditions()  # binds the facets to the request's modes first
         ignored = set(names)
         for facet in self.facet_types:
             if facet.name in names:
                 ignored.update(facet.ignores)
-        return self.queryset.filter(*[self.as_q(c) for name, c in self.conditions().items() if name not in ignored])
+        return self.queryset.filter(*[self.as_q(c) for name, c in conditions.items() if name not in ignored])
 
     def filter_by_facet(self, queryset, name, value):
-        condition = self.conditions().get(name)
-        return queryset if condition is None else queryset.filter(self.as_q(condition))
+        conditions = [c for key, c in self.conditions().items() if key.split(":")[0] == name]
+        return queryset.filter(*[self.as_q(condition) for condition in conditions]) if conditions else queryset
 
     def keep_for_ordering(self, queryset, name, value):
         return queryset  # the order is applied by ordered(), after counting
+
+    def keep_for_facets(self, queryset, name, value):
+        return queryset  # read by the country facet's condition
+
+    def matches_all(self, name):
+        return self.data_cleaned.get(f"{name}_match") == MATCH_ALL
 
     @staticmethod
     def as_q(condition):
@@ -203,7 +237,24 @@ class EntryFilter(django_filters.FilterSet):
         a facet whose counting ran out of time has no options and is `timed_out`."""
         data = self.data_cleaned
         shown = [facet for facet in self.facet_types if facet.applies(data)]
-        return count_facets(shown, data, self.conditions(), self.queryset)
+        facets = count_facets(shown, data, self.conditions(), self.queryset)
+        for name in ("country", "theme", "organisation"):  # what the template says of the mode
+            facets[name].match_all = self.matches_all(name)
+        facets["country"].includes_all_partners = data.get("include_all_partners") == "1"
+        if data.get("country") and not facets["country"].timed_out:
+            # What « include the entries addressed to all partners » adds (or added), under the other filters.
+            others = self.filtered_except("country", "role")
+            facets["country"].all_partners = others.filter(scope=Scope.ALL_PARTNERS).count()
+        return facets
+
+
+def named_conditions(name, condition):
+    """{name: condition}; a facet in all-mode gives one condition per value: `theme`, `theme:2`, `theme:3`…"""
+    if condition is None:
+        return {}
+    if not isinstance(condition, list):
+        return {name: condition}
+    return {name if index == 0 else f"{name}:{index + 1}": one for index, one in enumerate(condition)}
 
 
 def filter_key(filterset):

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from . import versions
 from .models_search import INDEX_FIELDS, INDEXED_SOURCES
 from .querysets import ROLE_RANK, CountryRole, EntryCountryQuerySet, EntryQuerySet, MeetingQuerySet, Status
+from .scope import ScopeFields
 from .translation import TranslatedMixin, split_text, status_field
 from .vocabulary import Country, LocalisedNameMixin, Organisation, Theme  # noqa: F401  (part of the models' API)
 
@@ -181,7 +182,7 @@ class Session(TranslatedMixin, models.Model):
             raise ValidationError({"parent": _("La session parente appartient à une autre réunion.")})
 
 
-class Entry(TranslatedMixin, models.Model):
+class Entry(TranslatedMixin, ScopeFields, models.Model):
     """One outcome stated in a meeting's final document.
 
     A single model with a `kind` rather than one model per kind: every kind has the same shape (verbatim text,
@@ -351,6 +352,7 @@ class Entry(TranslatedMixin, models.Model):
         return split_text(self.text, self.sub_points)[1]
 
     def clean(self):
+        self.clean_scope()
         if self.session_id and self.meeting_id and self.session.meeting_id != self.meeting_id:
             raise ValidationError({"session": _("La session appartient à une autre réunion.")})
         for name in ("sub_points", "sub_points_en"):

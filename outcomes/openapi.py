@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from . import api_params
 from .followup import RELATIONS as RELATION_LABELS
 from .models import Country, Entry, EntryCountry, Meeting, Organisation
+from .scope import Region, Scope
 from .translation import TranslationStatus
 
-API_VERSION = "1.3.0"  # semantic: a new field or parameter is a minor version, a removal a major one
+API_VERSION = "1.4.0"  # semantic: a new field or parameter is a minor version, a removal a major one
 SLUG = r"^[-a-zA-Z0-9_]+$"
 COUNTRY_CODE = r"^[A-Za-z]{2}$"
 CONVERTER = re.compile(r"<\w+:(\w+)>")
@@ -116,6 +117,8 @@ def object_schemas():
                     "type": "array",
                     "items": closed({"code": STRING, "name": STRING, "role": enum(EntryCountry.Role.choices)}),
                 },
+                "scope": enum(Scope.choices),
+                "region": {"type": "string", "enum": ["", *Region.values]},
                 "themes": {"type": "array", "items": closed({"slug": STRING, "name": STRING})},
                 "organisations": {
                     "type": "array",

@@ -39,7 +39,8 @@ def entry_data(entry, request):
     {id, slug, title, path: the headings above the entry, outermost first}, `order` in its session, `title`, `text`
     (verbatim), `sub_points` — these three in the reader's language, see `in_reader_language` for `language`,
     `translation_status`, `fr` and `en` —, `countries` [{code, name, role}] (implementing, partner, then mentioned;
-    by name within a role), `themes` [{slug, name}] by name, `organisations` [{slug, acronym, name}], `source_line`,
+    by name within a role), `scope` (countries, region, all_partners) and `region`, `themes` [{slug, name}] by
+    name, `organisations` [{slug, acronym, name}], `source_line`,
     `created_at`, `updated_at`, `links` [{relation, reference, url}] to published entries (relation: addresses,
     addressed_by, implements, implemented_by, follows_up, followed_up_by, see_also) and `framework_items`
     [{reference, framework, code, name}]; the last two need outcomes.followup.with_connections(). Titles of the
@@ -62,6 +63,8 @@ def entry_data(entry, request):
         "countries": [
             {"code": tag.country_id, "name": tag.country.name, "role": tag.role} for tag in entry.country_tags.all()
         ],
+        "scope": entry.scope,
+        "region": entry.region,
         "themes": [{"slug": theme.slug, "name": theme.name} for theme in entry.themes.all()],
         "organisations": [
             {"slug": organisation.slug, "acronym": organisation.acronym, "name": organisation.name}

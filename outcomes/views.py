@@ -14,6 +14,7 @@ from . import citations, followup, openapi, queries
 from .caching import cached_by_version
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
 from .queries import by_name
+from .scope import Scope
 from .withdrawals import find_withdrawal
 
 MEETINGS_PER_PAGE = 20
@@ -240,6 +241,10 @@ class CountryDetail(DetailView):
             entry_count=sum(count for *_, count in groups),
             partners=cached_by_version(
                 f"country-partners:{country.pk}", lambda: queries.countries_sharing_entries(tagged, exclude=country)
+            ),
+            # Addressed to every partner, so to this country too: counted, and on by default in the explorer link.
+            all_partners_count=cached_by_version(
+                "all-partners-count", lambda: Entry.objects.published().filter(scope=Scope.ALL_PARTNERS).count()
             ),
             co_chaired=list(country.co_chaired_meetings.published()),
             national_organisations=list(country.organisations.all()),

@@ -73,6 +73,10 @@ def test_sessions(client, corpus):
         ("meeting=gestion-des-frontieres&session=defis", {"patrols", "cooperation"}),
         ("organisation=frontex", {"exchange"}),
         ("q=patrouilles", {"patrols"}),
+        ("country=SN&country=ES&country_match=all", {"patrols"}),
+        ("theme=patrouilles&theme=information&theme_match=all", {"exchange"}),
+        ("organisation=frontex&organisation_match=any", {"exchange"}),
+        ("country=MA&include_all_partners=1", {"training"}),
     ],
 )
 def test_entries_filter_exactly_like_the_explorer(client, corpus, query, expected):
@@ -138,6 +142,9 @@ def test_countries_themes_organisations(client, corpus):
         "session=nope",
         "q=" + "x" * 500,
         "sort=sideways",
+        "country=SN&country_match=both",
+        "theme_match=any&theme_match=all",
+        "country=SN&include_all_partners=yes",
         "page=0",
         "page=-1",
         "page=abc",
@@ -181,3 +188,28 @@ def test_the_entry_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(11):
         data = get(client, f"/api/entries/?page_size=100&country=SN&theme={theme.slug}")
     assert len(data["results"]) == count
+
+
+def test_entries_say_whom_they_are_addressed_to_and_may_be_asked_with_those_addressed_to_all(
+    client, corpus, make_entry
+):
+    everyone = make_entry(session=corpus["exchange"].session, order=9, text="À tous.", scope="all_partners")
+    entry = get(client, f"/api/entries/{everyone.reference}/")
+    assert (entry["scope"], entry["region"]) == ("all_partners", "")
+    assert get(client, f"/api/entries/{corpus['patrols'].reference}/")["scope"] == "countries"
+    assert references(client, "country=SN&include_all_partners=1") == {
+        *refs(corpus, "patrols", "exchange", "elsewhere"),
+        everyone.reference,
+    }
+    assert everyone.reference not in references(client, "country=SN")
+
+
+def test_the_schema_describes_the_modes_and_the_scope(client, db):
+    schema = get(client, "/api/schema/")
+    assert schema["info"]["version"] == "1.4.0"
+    parameters = {p["name"]: p for p in schema["paths"]["/api/entries/"]["get"]["parameters"]}
+    for name in ("country_match", "theme_match", "organisation_match"):
+        assert parameters[name]["schema"] == {"type": "string", "enum": ["any", "all"]}
+    assert parameters["include_all_partners"]["schema"]["enum"] == ["1", "0"]
+    entry = schema["components"]["schemas"]["Entry"]["properties"]
+    assert entry["scope"]["enum"] == ["countries", "region", "all_partners"]

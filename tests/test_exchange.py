@@ -134,7 +134,22 @@ def two_meetings(make_meeting, make_session, make_entry, make_theme):
         themes=[sharing, borders],
     )
     entry.organisations.set([frontex, ncm])
-    make_entry(session=senegal, order=2, kind=Entry.Kind.RECOMMENDATION, text="Une recommandation.", themes=[borders])
+    make_entry(
+        session=senegal,
+        order=2,
+        kind=Entry.Kind.RECOMMENDATION,
+        text="Une recommandation.",
+        themes=[borders],
+        scope="all_partners",  # addressed to all partner countries: the file says so, and reads it back
+    )
+    make_entry(
+        session=practices,
+        order=2,
+        kind=Entry.Kind.KEY_POINT,
+        text="Aux pays africains.",
+        scope="region",
+        region="africa",
+    )
     Speaker.objects.create(
         meeting=meeting,
         order=1,
@@ -476,6 +491,11 @@ INVALID = {
         change((*ENTRY, "source_line"), 10_000),
         "sessions[1].entries[0].source_line: the source file has only 594 lines",
     ),
+    "unknown scope": (change((*ENTRY, "scope"), "everyone"), "sessions[1].entries[0].scope:"),
+    "region without its scope": (
+        change((*ENTRY, "region"), "africa"),
+        "sessions[1].entries[0].region: a region is given with `scope: region`, and only then",
+    ),
     "invalid code": (change(("meeting", "code"), "ex"), "meeting.code: invalid code 'ex' (capital letters and digits)"),
     "missing meeting": (change(("meeting",), DELETE), "meeting: missing"),
     "too long": (change(("meeting", "code"), "A" * 13), "meeting.code: longer than 12 characters"),
@@ -602,3 +622,12 @@ def test_an_unreadable_file_is_refused(tmp_path):
         read_yaml(tmp_path / "latin1.yaml")
     with pytest.raises(ExchangeError, match="cannot read the file"):
         read_yaml(tmp_path / "absent.yaml")
+
+
+def test_the_scope_of_an_entry_is_written_only_when_it_is_not_the_named_countries(two_meetings):
+    _earlier, meeting = two_meetings
+    entries = [entry for session in dump_meeting(meeting)["sessions"] for entry in session["entries"]]
+    scopes = {entry["text"]: (entry.get("scope"), entry.get("region")) for entry in entries}
+    assert scopes["Une recommandation."] == ("all_partners", None)
+    assert scopes["Aux pays africains."] == ("region", "africa")
+    assert scopes[LONG_TEXT] == (None, None)  # named countries: the default, left out of the file

@@ -215,7 +215,8 @@ def test_the_explorer_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(21):
         response = client.get(f"{URL}?page_size=50")
     assert len(response.context["entries"]) == count
-    with django_assert_max_num_queries(23):
+    # +1 with a country: the entries addressed to all partners that « include them » would add (issue 18).
+    with django_assert_max_num_queries(24):
         client.get(f"{URL}?page_size=50&country=SN&role=implementing&kind=good_practice&q=entr%C3%A9e&sort=relevance")
 
 
@@ -234,7 +235,7 @@ def test_country_options_follow_french_alphabetical_order(client, make_entry):
     assert labels == ["Algérie", "Égypte", "Espagne", "Zambie"]
 
 
-def test_a_long_facet_shows_its_biggest_options_and_says_how_many_are_left_out(
+def test_a_long_facet_shows_its_biggest_options_and_keeps_the_others_behind_show_all(
     client, make_entry, make_theme, settings
 ):
     from outcomes import filters
@@ -250,7 +251,10 @@ def test_a_long_facet_shows_its_biggest_options_and_says_how_many_are_left_out(
     assert len(facet) == filters.FACET_LIMIT + 1
     assert facet.hidden == 1
     assert {option.value for option in facet if option.selected} == {chosen.slug, themes[0].slug}
-    assert "et 1 autre option" in response.content.decode()
+    html = response.content.decode()
+    assert "Afficher l&#x27;autre option" in html or "Afficher l'autre option" in html
+    (left_out,) = facet.more
+    assert f'name="theme" value="{left_out.value}"' in html  # in the form, one click away: never out of reach
 
 
 def test_the_filter_set_also_takes_a_plain_dict(corpus):
@@ -258,3 +262,94 @@ def test_the_filter_set_also_takes_a_plain_dict(corpus):
 
     filterset = EntryFilter.published({"country": ["SN"], "role": "implementing"})
     assert {entry.reference for entry in filterset.qs} == refs(corpus, "patrols")
+
+
+# --- any or all; entries addressed to all partners (issue 18) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("country=SN&country=ES", {"patrols", "exchange", "elsewhere"}),
+        ("country=SN&country=ES&country_match=any", {"patrols", "exchange", "elsewhere"}),
+        ("country=SN&country=ES&country_match=all", {"patrols"}),
+        ("country=SN&country=ML&country_match=all", {"exchange"}),
+        ("country=SN&country=ML&country_match=all&role=mentioned", set()),
+        ("country=SN&country_match=all&role=implementing", {"patrols"}),
+        ("theme=patrouilles&theme=information&theme_match=all", {"exchange"}),
+        ("theme=patrouilles&theme=information&theme_match=any", {"patrols", "cooperation", "exchange"}),
+        ("organisation=frontex&organisation_match=all", {"exchange"}),
+    ],
+)
+def test_several_values_mean_either_or_both_as_the_reader_says(client, corpus, query, expected):
+    assert shown(client, query) == refs(corpus, *expected)
+
+
+def test_in_all_mode_an_option_counts_what_ticking_it_would_give(client, corpus):
+    # Senegal chosen: Spain shares one entry with it, Mali one; Senegal itself counts the entries shown.
+    assert counts(client, "country=SN&country_match=all", "country") == {"SN": 3, "ES": 1, "ML": 1}
+    assert counts(client, "theme=patrouilles&theme_match=all", "theme") == {"patrouilles": 2, "information": 1}
+
+
+def test_the_page_says_in_words_whether_values_combine_with_and_or_or(client, corpus):
+    both = client.get(f"{URL}?country=ES&country=SN&country_match=all")
+    assert both.context["chip_phrases"] == ["Pays : Espagne et Sénégal"]
+    html = both.content.decode()
+    assert "Pays : Espagne et Sénégal" in html
+    assert 'name="country_match" value="all" checked' in html
+    either = client.get(f"{URL}?country=ES&country=SN")
+    assert either.context["chip_phrases"] == ["Pays : Espagne ou Sénégal"]
+    assert [chip["joiner"] for chip in either.context["chips"]] == ["", "ou"]
+    english = client.get(f"/en{URL}?country=ES&country=SN&country_match=all")
+    assert english.context["chip_phrases"] == ["Countries: Spain and Senegal"]
+
+
+def test_an_unknown_mode_is_refused_with_a_message(client, corpus):
+    response = client.get(f"{URL}?country=SN&country_match=both")
+    assert response.context["messages_list"] and not response.context["entries"]
+
+
+@pytest.fixture
+def to_everyone(corpus, make_entry):
+    """A recommendation addressed to all partner countries: it names none."""
+    return make_entry(
+        session=corpus["exchange"].session, order=9, kind="recommendation", text="À tous.", scope="all_partners"
+    )
+
+
+def test_a_country_filter_may_include_the_entries_addressed_to_all_partners(client, corpus, to_everyone):
+    assert to_everyone.reference not in shown(client, "country=SN")
+    assert shown(client, "country=SN&include_all_partners=1") == {
+        *refs(corpus, "patrols", "exchange", "elsewhere"),
+        to_everyone.reference,
+    }
+    assert shown(client, "country=SN&country=ES&country_match=all&include_all_partners=1") == {
+        *refs(corpus, "patrols"),
+        to_everyone.reference,
+    }
+    assert to_everyone.reference not in shown(client, "include_all_partners=1&kind=good_practice")
+    # The option says how many it adds, under the other filters; ticked, each country counts them too.
+    response = client.get(f"{URL}?country=SN")
+    assert response.context["facets"]["country"].all_partners == 1
+    assert "entrée adressée à tous les pays partenaires (1)" in response.content.decode()
+    assert counts(client, "country=SN&include_all_partners=1", "country")["SN"] == 4
+    assert client.get(f"{URL}?country=SN&kind=good_practice").context["facets"]["country"].all_partners == 0
+
+
+def test_the_country_page_counts_the_entries_addressed_to_all_partners_and_includes_them(client, corpus, to_everyone):
+    html = client.get("/countries/SN/").content.decode()
+    assert "Et 1 entrée adressée à tous les pays partenaires" in html
+    assert f'href="{URL}?country=SN&amp;include_all_partners=1"' in html
+
+
+def test_a_facet_left_without_options_says_so_instead_of_vanishing(client, corpus):
+    html = client.get(f"{URL}?kind=recommendation&country=MA").content.decode()
+    assert 'data-facet="organisation"' in html
+    assert "Aucune option avec les autres filtres." in html
+
+
+def test_without_javascript_the_form_still_applies_and_its_script_is_served_by_the_app(client, corpus):
+    html = client.get(URL).content.decode()
+    assert '<script src="/static/js/explorer.js' in html or "js/explorer." in html
+    assert 'class="explorer-apply"' in html  # the plain GET form's button, in the flow of the column
+    assert shown(client, "country=SN&country=ES&country_match=all&country_match=all") is not None

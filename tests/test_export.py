@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from outcomes.models import Entry, Theme
+from outcomes.scope import Region, Scope
 from tests.corpus import PUBLISHED, build_entries, corpus_fixture, refs  # noqa: F401
 
 CSV_URL, JSON_URL, XLSX_URL, PAGE_URL = (
@@ -52,6 +53,8 @@ def page_references(client, query=""):
         "q=patrouilles",
         "sort=newest",
         "organisation=frontex",
+        "country=SN&country=ES&country_match=all",
+        "theme=patrouilles&theme=information&theme_match=all",
     ],
 )
 def test_exports_hold_exactly_the_entries_of_the_page_in_its_order(client, corpus, query):
@@ -99,6 +102,18 @@ def test_csv_has_one_row_per_entry_with_tags_joined(client, corpus):
     assert exchange["text"] == "Renforcer l'échange d'informations avec Frontex :", "sub-points not repeated"
     assert exchange["sub_points"] == "1) vite\n2) bien"
     assert rows[corpus["cooperation"].reference]["session"] == "Défis › Défis régionaux"
+
+
+def test_an_entry_addressed_to_all_partners_or_a_region_says_so_in_its_own_column(client, corpus):
+    Entry.objects.filter(pk=corpus["cooperation"].pk).update(scope=Scope.ALL_PARTNERS)
+    Entry.objects.filter(pk=corpus["exchange"].pk).update(scope=Scope.REGION, region=Region.WEST_AFRICA)
+    machine = {row["reference"]: row["addressed_to"] for row in csv_rows(client)}
+    assert machine[corpus["cooperation"].reference] == "all_partners"
+    assert machine[corpus["exchange"].reference] == "region:west_africa"
+    assert machine[corpus["patrols"].reference] == "", "named countries: the country columns say it"
+    readers = {row["Référence"]: row["Adressée à"] for row in csv_rows(client, codes=False)}
+    assert readers[corpus["cooperation"].reference] == "Tous les pays partenaires"
+    assert readers[corpus["exchange"].reference] == "Afrique de l'Ouest"
 
 
 def test_json_entries_carry_their_tags(client, corpus):
@@ -240,3 +255,16 @@ def test_xlsx_memory_stays_flat_as_the_rows_grow(client, make_entry, make_sessio
 
     small, large = peak(150), peak(1500)
     assert large < small * 2, (small, large)
+
+
+def test_an_export_in_all_mode_keeps_the_mode_in_its_query_and_its_name(client, corpus):
+    query = "country=SN&country=ES&country_match=all"
+    assert {row["reference"] for row in csv_rows(client, query)} == refs(corpus, "patrols")
+    response = client.get(f"{XLSX_URL}?{query}")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    facts = {row[0]: row[1] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert facts["country"] == "SN; ES" and facts["country_match"] == "all" and facts["Entrées"] == 1
+    assert facts["Adresse de la vue"].endswith(query)
+    assert "espagne-et-senegal" in response["Content-Disposition"]
+    either = client.get(f"{XLSX_URL}?country=SN&country=ES")
+    assert "espagne-ou-senegal" in either["Content-Disposition"]

@@ -11,6 +11,7 @@ from bench.synthetic import Generator
 from outcomes import facet_counting
 from outcomes.filters import EntryFilter
 from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Status, Theme
+from outcomes.scope import Scope
 
 ROLES = EntryCountry.Role.values
 KINDS = Entry.Kind.values
@@ -40,13 +41,19 @@ def questions():
             "organisation": st.lists(st.integers(0, 20), min_size=1, max_size=2, unique=True),
             "meeting": st.integers(0, 10),
             "q": st.sampled_from(["frontières", "coopération", "migrants"]),
+            "country_match": st.sampled_from(["any", "all"]),
+            "theme_match": st.sampled_from(["any", "all"]),
+            "organisation_match": st.sampled_from(["any", "all"]),
+            "include_all_partners": st.sampled_from(["0", "1"]),
         },
     )
 
 
 def writes():
     """Edits as the secretariat makes them: (what, which entry or meeting, which tag)."""
-    what = st.sampled_from(["unpublish", "publish", "add theme", "remove countries", "change role", "meeting"])
+    what = st.sampled_from(
+        ["unpublish", "publish", "add theme", "remove countries", "change role", "meeting", "all partners"]
+    )
     return st.lists(st.tuples(what, st.integers(0, 10_000), st.integers(0, 100)), max_size=4)
 
 
@@ -58,6 +65,10 @@ def write(vocabulary, what, number, tag):
         entry.themes.add(Theme.objects.get(slug=vocabulary["themes"][tag % len(vocabulary["themes"])]))
     elif what == "remove countries":
         entry.country_tags.all().delete()
+    elif what == "all partners":  # addressed to every partner, its country tags kept or not
+        Entry.objects.filter(pk=entry.pk).update(scope=Scope.ALL_PARTNERS)
+        if tag % 2:
+            entry.country_tags.all().delete()
     elif what == "change role":
         EntryCountry.objects.filter(entry=entry).update(role=ROLES[tag % len(ROLES)])
     else:
@@ -89,22 +100,42 @@ def published_entries():
             "countries": {tag.country_id: tag.role for tag in entry.country_tags.all()},
             "themes": {theme.slug for theme in entry.themes.all()},
             "organisations": {organisation.slug for organisation in entry.organisations.all()},
+            "everyone": entry.scope == Scope.ALL_PARTNERS,
         }
     return entries
 
 
+def combine(data, name):
+    """`all` or `any`, as the question combines the values of a filter."""
+    return all if data.get(f"{name}_match") == "all" else any
+
+
+def includes_all_partners(data):
+    return bool(data.get("country")) and data.get("include_all_partners") == "1"
+
+
+def country_check(entry, data, role_wanted=None):
+    """Whether the entry meets the country condition (with `role_wanted` for the role, else the question's)."""
+    countries, role = data.get("country"), role_wanted or data.get("role")
+    if not countries:
+        return role in entry["countries"].values()
+    if includes_all_partners(data) and entry["everyone"]:
+        return True
+    return combine(data, "country")(
+        code in entry["countries"] and (not role or entry["countries"][code] == role) for code in countries
+    )
+
+
 def passes(entry, pk, data, searched, ignoring):
     """Whether an entry meets every condition of `data` but those in `ignoring`."""
-    countries, role = data.get("country"), data.get("role")
+    role = data.get("role")
     checks = {
         "kind": lambda: entry["kind"] in data["kind"],
-        "country": lambda: (
-            any(code in entry["countries"] and (not role or entry["countries"][code] == role) for code in countries)
-            if countries
-            else role in entry["countries"].values()
+        "country": lambda: country_check(entry, data),
+        "theme": lambda: combine(data, "theme")(slug in entry["themes"] for slug in data["theme"]),
+        "organisation": lambda: combine(data, "organisation")(
+            slug in entry["organisations"] for slug in data["organisation"]
         ),
-        "theme": lambda: bool(entry["themes"] & set(data["theme"])),
-        "organisation": lambda: bool(entry["organisations"] & set(data["organisation"])),
         "meeting": lambda: entry["meeting"] == data["meeting"],
         "q": lambda: pk in searched,
     }
@@ -126,17 +157,31 @@ def brute_force(data, searched):
 
     for _pk, entry in matching("kind"):
         add("kind", entry["kind"])
-    for _pk, entry in matching("country", "role"):
+    # In all-mode a facet counts under its own condition too: what ticking one more value would give.
+    everyone = 0
+    for _pk, entry in matching() if combine(data, "country") is all else matching("country", "role"):
+        if includes_all_partners(data) and entry["everyone"]:
+            everyone += 1
+            continue
         for code, its_role in entry["countries"].items():
             if not role or its_role == role:
                 add("country", code)
-        roles = {r for code, r in entry["countries"].items() if not countries or code in countries}
+    if everyone:
+        counts["country"] = {code: n + everyone for code, n in counts["country"].items()}
+        counts["country"].update({code: counts["country"].get(code, everyone) for code in countries})
+    per_role = countries and (combine(data, "country") is all or includes_all_partners(data))
+    for _pk, entry in matching("country", "role"):
+        if per_role:
+            roles = {r for r in ROLES if country_check(entry, data, role_wanted=r)}
+        else:
+            roles = {r for code, r in entry["countries"].items() if not countries or code in countries}
         for its_role in roles:
             add("role", its_role)
     for facet in ("theme", "organisation"):
-        for _pk, entry in matching(facet):
+        for _pk, entry in matching(facet) if combine(data, facet) is any else matching():
             for slug in entry[facet + "s"]:
                 add(facet, slug)
+    counts["all_partners"] = sum(1 for _pk, entry in matching("country", "role") if entry["everyone"])
     for _pk, entry in matching("meeting", "session"):
         add("meeting", entry["meeting"])
     return counts
@@ -147,8 +192,9 @@ def assert_exact(facet, expected, chosen):
     more entries than those shown; chosen values are always shown."""
     shown = {option.value: option.count for option in facet}
     assert {value: expected.get(value, 0) for value in shown} == shown
-    left_out = set(expected) - set(shown)
+    left_out = {value for value, n in expected.items() if n} - set(shown)
     assert facet.hidden == len(left_out)
+    assert {option.value: option.count for option in facet.more} == {value: expected[value] for value in left_out}
     assert set(chosen) <= set(shown)
     unchosen = [count for value, count in shown.items() if value not in chosen]
     if left_out and unchosen:
@@ -190,8 +236,10 @@ def check_after_writes(synthetic, question, edits):
         "organisation": data.get("organisation", []),
         "meeting": [data["meeting"]] if data.get("meeting") else [],
     }
+    all_partners = expected.pop("all_partners")
     for name, counts in expected.items():
         assert_exact(facets[name], counts, chosen[name])
+    assert facets["country"].all_partners == (all_partners if data.get("country") else None)
 
 
 def test_a_facet_past_its_time_budget_says_so_instead_of_holding_the_worker(synthetic, client, settings):

@@ -274,3 +274,16 @@ def test_loading_the_fixtures_again_changes_nothing(meeting, entries):
     call_command("load_fixtures", stdout=io.StringIO())
     assert snapshot() == before
     assert (Meeting.objects.count(), Theme.objects.count(), Organisation.objects.count()) == (1, 24, 17)
+
+
+def test_entries_naming_no_country_say_whom_they_are_addressed_to(entries):
+    """The rule of docs/explorer.md (Scope of an entry), as the first meeting applies it."""
+    recommendations = [entry for entry in entries if entry.kind == Entry.Kind.RECOMMENDATION]
+    unnamed = [entry for entry in recommendations if not entry.country_tags.exists()]
+    assert (len(recommendations), len(unnamed)) == (20, 13)
+    assert {entry.scope for entry in unnamed} == {"all_partners", "region"}
+    regional = by_reference(entries)["GF-027"]  # « il est nécessaire que les pays africains disposent… »
+    assert (regional.scope, regional.region) == ("region", "africa")
+    # Entries that name countries are addressed to them; the feedback on the event is addressed to nobody.
+    assert all(entry.scope == "countries" for entry in entries if entry.country_tags.exists())
+    assert all(entry.scope == "countries" for entry in entries if entry.kind == Entry.Kind.FEEDBACK)

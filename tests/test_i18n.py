@@ -201,11 +201,13 @@ def test_english_explorer_chips_and_errors_read_as_english(client, corpus):
     assert "Page 99 does not exist; here is the last page." in page
 
 
-def test_english_explorer_says_how_many_options_a_facet_leaves_out(client, corpus, monkeypatch):
+def test_english_explorer_offers_to_show_the_options_a_facet_folds_away(client, corpus, monkeypatch):
     monkeypatch.setattr("outcomes.facets.FACET_LIMIT", 1)
     page = text_of(client.get("/en/entries/"))
-    assert "other options with fewer entries: narrow the search to see them." in page
+    assert "Show the 3 other options" in page  # countries: the one with most entries is shown, 3 folded away
     assert "autres options" not in page
+    page = text_of(client.get("/en/entries/?country=SN&country=ES&country_match=all"))
+    assert "Countries: Senegal and Spain" in page and "all of them (and)" in page
 
 
 def test_the_french_interface_keeps_its_french_typography(client, corpus):

@@ -537,8 +537,9 @@ PAGES = {
     "entry": (lambda d: d["practice"].get_absolute_url(), 9),
     "source": (lambda d: reverse("outcomes:meeting-source", args=[d["meeting"].slug]), 3),
     "countries": (lambda d: reverse("outcomes:country-list"), 6),  # +4: the map and the network (counts, names)
-    # +2: counts by kind, ids of the first cards of each; +2: network; +2: follow-up counts by status and without any
-    "country": (lambda d: "/countries/SN/", 15),
+    # +2: counts by kind, ids of the first cards of each; +2: network; +2: follow-up counts by status and without any;
+    # +1: the entries addressed to all partner countries (they concern this one too)
+    "country": (lambda d: "/countries/SN/", 16),
     "themes": (lambda d: reverse("outcomes:theme-list"), 2),
     # +2: the chart (counts, meetings); +2: follow-up counts by status and without any
     "theme": (lambda d: d["themes"][0].get_absolute_url(), 13),

@@ -194,14 +194,19 @@ def test_every_link_of_every_picture_leads_to_a_page(client, corpus):
                 elif href not in checked:
                     assert client.get(href).status_code == 200, href
                     checked.add(href)
-    assert "/entries/?country=SN&country=ES" in checked and "/countries/CV/" in checked
+    assert "/entries/?country=SN&country=ES&country_match=all" in checked and "/countries/CV/" in checked
 
 
 def test_a_country_network_links_each_partner_to_the_explorer_on_the_pair(client, corpus):
     (svg,) = svgs_of(client.get("/countries/SN/"), "network")
     links = dict(links_of(svg))
-    assert set(links) == {f"/entries/?country=SN&country={code}" for code in ["ES", "ML", "GM", "MA"]}
-    assert links["/entries/?country=SN&country=ES"].startswith("Sénégal et Espagne : 3 entrées en commun")
+    assert set(links) == {f"/entries/?country=SN&country={code}&country_match=all" for code in ["ES", "ML", "GM", "MA"]}
+    pair = "/entries/?country=SN&country=ES&country_match=all"
+    assert links[pair].startswith("Sénégal et Espagne : 3 entrées en commun")
+    # The link leads to those very entries: both countries (all-mode), not either of them.
+    response = client.get(pair)
+    assert response.context["page_obj"].paginator.count == 3
+    assert "Sénégal et Espagne" in response.context["chip_phrases"][0]
     widths = {line.get("stroke-width") for line in svg.iter(f"{SVG_NS}line")}
     assert len(widths) == 2  # 3 shared entries with Spain, 1 with the others
     dashes = {line.get("stroke-dasharray") for line in svg.iter(f"{SVG_NS}line")}

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from outcomes.caching import cached_by_version
 from outcomes.models import Entry, EntryCountry, Meeting, Status
 from outcomes.views import meeting_document_key
+from tests.corpus import corpus_fixture  # noqa: F401
 
 
 def test_a_country_page_shows_five_entries_of_each_kind_and_sends_to_the_explorer_for_the_rest(
@@ -148,7 +149,15 @@ def test_the_explorer_lists_the_most_used_meetings_and_counts_the_others(client,
     shown = {option.value for option in facet}
     assert shown == {session.meeting.slug for session in sessions[:FACET_LIMIT]} | {rarest.slug}
     assert facet.hidden == 4
-    assert "et 4 autres options, avec moins d'entrées" in response.content.decode()
+    assert "Afficher les 4 autres options" in response.content.decode()  # one click away, never out of reach
+
+
+def test_past_a_few_hundred_more_options_a_facet_says_how_many_a_narrower_search_shows(monkeypatch, client, corpus):
+    monkeypatch.setattr("outcomes.facets.FACET_LIMIT", 1)
+    monkeypatch.setattr("outcomes.facets.MORE_LIMIT", 1)
+    facet = client.get(reverse("outcomes:entry-list")).context["facets"]["country"]
+    assert (len(facet), len(facet.more), facet.beyond) == (1, 1, 2)
+    assert "et 2 autres options, avec moins d'entrées" in client.get(reverse("outcomes:entry-list")).content.decode()
 
 
 def test_the_explorer_keeps_its_rendered_cards_and_facets_until_something_is_published(

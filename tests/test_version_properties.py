@@ -48,7 +48,10 @@ def change_form_data(entry):
     page, without rendering the page each time)."""
     tags = list(entry.country_tags.order_by("pk"))
     data = {
-        **{name: str(getattr(entry, name) or "") for name in ("kind", "order", "title", "text", "status")},
+        **{
+            name: str(getattr(entry, name) or "")
+            for name in ("kind", "order", "title", "text", "status", "scope", "region")
+        },
         "session": str(entry.session_id),
         "sub_points": "\n".join(entry.sub_points),
         "source_line": "",

@@ -35,6 +35,7 @@ class EntryAdmin(EntryActions, EntryHistoryViews, HistoryAdmin):
         "meeting",
         ("session", admin.RelatedOnlyFieldListFilter),
         ("country_tags__country", admin.RelatedOnlyFieldListFilter),
+        "scope",
         "themes",
     ]
     list_select_related = ["meeting"]
@@ -54,6 +55,7 @@ class EntryAdmin(EntryActions, EntryHistoryViews, HistoryAdmin):
         "translation_status",
         "source_line",
         "status",
+        ("scope", "region"),  # whom it is addressed to (docs/explorer.md#scope-of-an-entry)
         "themes",
         "organisations",
         "created_at",

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from ..models import Entry, EntryCountry, Organisation, Theme
+from ..scope import Scope
 from .connections import dump_connections
 from .dialect import FORMAT, VERSION, to_yaml
 from .translations import dump_english
@@ -137,10 +138,18 @@ def _dump_entry(entry, tags, connections):
         "text": entry.text,
         "sub_points": entry.sub_points,
         "source_line": entry.source_line,
+        **_scope(entry),
         **{relation: tags[relation][entry.pk] for relation in ("countries", "themes", "organisations")},
         **connections[entry.pk],
         **_english(entry),
     }
+
+
+def _scope(entry):
+    """`scope` and `region` when the entry is not addressed to named countries only (the default)."""
+    if entry.scope == Scope.COUNTRIES:
+        return {}
+    return {"scope": entry.scope, **({"region": entry.region} if entry.region else {})}
 
 
 def _english(item):

@@ -202,7 +202,8 @@ def _write_entries(meeting, sessions, items, changes):
             "meeting_id": meeting.pk,
             "session_id": target.session.pk,
             "order": target.order,
-            **{name: item[name] for name in ("kind", "status", "title", "text", "sub_points", "source_line")},
+            **{name: item[name] for name in ("kind", "status", "title", "text", "scope", "region")},
+            **{name: item[name] for name in ("sub_points", "source_line")},
             **{name: item[name] for name in english_fields(Entry)},
         }
         lookup = {"reference": item["reference"]} if item["reference"] and not target.entry else {}

@@ -8,6 +8,7 @@ depends on another having run.
 from django.core.exceptions import ValidationError
 
 from ..models import Entry, EntryCountry, Meeting, Organisation, Session, Speaker, Theme
+from ..scope import Scope
 from .connections import check_frameworks, check_links
 from .facts import meeting_code, source_file
 from .fields import Invalid, Mapping, at, describe, field_value, text_list
@@ -202,7 +203,7 @@ class SessionsPart(Part):
             return None
         entry = {
             "reference": item.value("reference", lambda value: self.reference(value, place), default=None),
-            **item.fields(Entry, "kind", "status", "title", "text"),
+            **item.fields(Entry, "kind", "status", "title", "text", "scope", "region"),
             "sub_points": item.value("sub_points", text_list, default=[]),
             "source_line": item.value("source_line", self.facts.source_line, default=None),
             "countries": item.get("countries", self.entry_countries, default=[]),
@@ -223,6 +224,8 @@ class SessionsPart(Part):
         }
         entry.update(read_english(item, self.problems, Entry, entry))
         item.done()
+        if (entry["scope"] == Scope.REGION) != bool(entry["region"]):
+            self.problems.add(at(place, "region"), "a region is given with `scope: region`, and only then")
         for index, sub_point in enumerate(entry["sub_points"] or []):
             if entry["text"] and sub_point not in entry["text"]:
                 self.problems.add(at(at(place, "sub_points"), index), "not found verbatim in the text")

@@ -23,8 +23,9 @@ LABEL_CHARACTERS = 13
 
 
 def pair_url(first, second):
-    """The explorer filtered on two countries."""
-    return f"{reverse('outcomes:entry-list')}?{urlencode([('country', first), ('country', second)])}"
+    """The explorer on the entries naming both countries (`country_match=all`), as the line between them counts."""
+    query = urlencode([("country", first), ("country", second), ("country_match", "all")])
+    return f"{reverse('outcomes:entry-list')}?{query}"
 
 
 def short(name, limit=LABEL_CHARACTERS):

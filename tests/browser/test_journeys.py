@@ -50,13 +50,22 @@ def test_a_delegate_finds_senegal_good_practices_on_one_theme_and_downloads_them
         senegal_good_practices.values_list("reference", flat=True)
     )
 
-    follow(page, page.get_by_role("link", name="Filtrer et exporter ces entrées"))
+    # From the country page the explorer also takes the entries addressed to all partners; ticking applies at once.
+    follow(page, page.get_by_role("link", name="Filtrer et exporter ces entrées, avec celles adressées"))
     page.get_by_role("group", name="Type").get_by_label("Bonne pratique").check()
-    follow(page, page.get_by_role("button", name="Appliquer les filtres"))
+    expect(page).to_have_url(re.compile("kind=good_practice"))
+    to_everyone = Entry.objects.published().filter(kind=Entry.Kind.GOOD_PRACTICE, scope="all_partners")
+    expect(page.locator("#results-heading")).to_have_text(
+        f"{senegal_good_practices.count() + to_everyone.count()} entrées"
+    )
+    page.get_by_label(re.compile("Inclure les entrées adressées à tous les pays partenaires")).uncheck()
+    expect(page).not_to_have_url(re.compile("include_all_partners"))
+    expect(page.locator("#results-heading")).to_have_text(f"{senegal_good_practices.count()} entrées")
     assert sorted(references_on(page)) == sorted(senegal_good_practices.values_list("reference", flat=True))
 
     page.get_by_role("group", name="Thème").get_by_label("Patrouilles conjointes").check()
-    follow(page, page.get_by_role("button", name="Appliquer les filtres"))
+    expect(page).to_have_url(re.compile("theme=joint-patrols"))
+    expect(page.locator("#results-heading")).to_have_text("1 entrée")
     assert sorted(references_on(page)) == expected
     expect(page.locator("#results-heading")).to_have_text("1 entrée")
     assert draft.reference not in references_on(page)

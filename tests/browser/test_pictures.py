@@ -65,10 +65,12 @@ def test_a_partner_in_the_network_leads_to_the_explorer_on_the_pair(page, visit,
     link = page.locator(".picture--network a.network__link").first
     href = link.get_attribute("href")
     assert href.startswith("/entries/?country=SN&country=")
-    partner = href.rsplit("=", 1)[1]
+    assert href.endswith("&country_match=all")
+    partner = href.split("&")[1].split("=")[1]
     follow(page, link)
-    chips = page.locator(".chips").inner_text()
-    assert "Sénégal" in chips and page.url.endswith(f"country=SN&country={partner}")
+    summary = page.locator(".chips__summary").inner_text()
+    assert " et " in summary and "Sénégal" in summary
+    assert page.url.endswith(f"country=SN&country={partner}&country_match=all")
 
 
 def test_a_bar_of_the_themes_chart_leads_to_its_theme(page, visit, follow, rich_content):

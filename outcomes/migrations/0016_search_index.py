@@ -78,7 +78,7 @@ def analyse_entries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outcomes', '0014_entry_facets'),
+        ('outcomes', '0015_entry_scope'),
     ]
 
     operations = [
