@@ -17,7 +17,6 @@ from django.db import DatabaseError, connection, transaction
 
 from outcomes import facet_tables
 from outcomes.models import (
-    SEARCH_CONFIG,
     Country,
     Entry,
     EntryCountry,
@@ -27,6 +26,8 @@ from outcomes.models import (
     Status,
     Theme,
 )
+from outcomes.search.index import fill_index_fields
+from outcomes.search.vocabulary import add_words
 
 CODE_PREFIX = "SYN"
 SLUG_PREFIX = "synthetic-"
@@ -354,7 +355,10 @@ class Generator:
         entries = []
         for meeting, size in zip(meetings, sizes, strict=True):
             entries.extend(self._entries_for(meeting, leaves_by_meeting[meeting.pk], size))
+        for entry in entries:
+            fill_index_fields(entry)  # what Entry.save() would fill: the analysed text search reads
         entries = self._insert(Entry, entries)
+        add_words(entries)
         self.made.entries += len(entries)
         self._write_tags(entries)
 
@@ -412,7 +416,7 @@ class Generator:
                 Entry(
                     reference=f"{meeting.code}-{number:05d}",
                     meeting_id=meeting.pk,
-                    session_id=session.pk,
+                    session=session,
                     kind=kind,
                     order=per_session[session.pk],
                     title=text.title() if rng.random() < 0.3 else "",
@@ -487,10 +491,12 @@ class Generator:
     def _fill_search_vectors(self):
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""
+                """
                 UPDATE outcomes_entry SET search_vector =
-                    setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(title, '')), 'A') ||
-                    setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(text, '')), 'B')
+                    setweight(to_tsvector('simple', index_title), 'A') ||
+                    setweight(to_tsvector('simple', index_text), 'B') ||
+                    setweight(to_tsvector('simple', index_title_en), 'C') ||
+                    setweight(to_tsvector('simple', index_text_en), 'D')
                 WHERE search_vector IS NULL
                 """
             )

@@ -194,7 +194,7 @@ class EntryList(ApiView):
         filterset = EntryFilter.published(request.GET)
         paging = PageForm(request.GET)
         errors = {**filterset.form.errors.get_json_data(), **paging.errors.get_json_data()}
-        if api_params.CURSOR in request.GET and ("page" in request.GET or filterset.sort_order):
+        if api_params.CURSOR in request.GET and ("page" in request.GET or request.GET.get("sort")):
             message = _("Un curseur parcourt les entrées dans l'ordre où elles ont été ajoutées, sans page ni tri.")
             errors[api_params.CURSOR] = [{"message": message, "code": "invalid"}]
         if errors:

@@ -4,7 +4,7 @@ import math
 from urllib.parse import quote
 
 from django.core.paginator import InvalidPage
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -20,7 +20,9 @@ from .jsonutil import dumps, json_response
 from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags_in_chunks
 from .models import Entry, EntryCountry
 from .models_followup import Progress
+from .search import analyser, names, vocabulary
 from .serializers import entry_data
+from .translation import reader_language
 
 FILTER_PARAMS = ["q", "kind", "country", "role", "theme", "organisation", "meeting", "session", "framework"]
 FILTER_PARAMS += ["follow_up", "sort"]
@@ -57,6 +59,14 @@ class EntryList(TemplateView):
 
     template_name = "outcomes/entry_filter.html"
 
+    def get(self, request, *args, **kwargs):
+        """A search that is a published entry's reference (any case) goes to the entry."""
+        alone = not any(value.strip() for name, value in request.GET.items() if name != "q")  # the form's empty sort
+        reference = names.reference_in(request.GET.get("q", "")) if alone else None
+        if reference and Entry.objects.published().filter(reference=reference).exists():
+            return HttpResponseRedirect(Entry(reference=reference).get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         filterset = EntryFilter.published(self.request.GET)
         paging = PageForm(self.request.GET)
@@ -92,8 +102,11 @@ class EntryList(TemplateView):
             lambda: render_to_string("includes/explorer_facets.html", {"facets": facets, "filter": filterset}),
         )
         state = query_string(self.request.GET)
+        no_results = filterset.is_valid() and bool(filterset.query) and page.paginator.count == 0
         chips = self.chips(filterset, facets)
         return super().get_context_data(
+            suggestions=self.suggestions(filterset) if no_results else [],
+            no_results=no_results,
             filter=filterset,
             facets=facets,
             facets_html=mark_safe(facets_html),
@@ -115,6 +128,22 @@ class EntryList(TemplateView):
             feed_url=self.export_url("outcomes:entry-feed"),
             **kwargs,
         )
+
+    def suggestions(self, filterset):
+        """[(word, URL of the same search with it)]: close words of the corpus for each word that found nothing."""
+        words = filterset.search_query.words() if filterset.search_query else []
+        if not words:
+            words = [word for word, _s, _e in analyser.words(filterset.query)]
+        lang = reader_language()
+        found = []
+        for word in words[:5]:
+            for close in vocabulary.close_words(word, lang) or vocabulary.close_words(word, "fr"):
+                params = self.request.GET.copy()
+                params["q"] = filterset.query.replace(word, close) if word in filterset.query else close
+                params.pop("page", None)
+                if close not in [f[0] for f in found]:
+                    found.append((close, "?" + params.urlencode()))
+        return found[:5]
 
     def export_url(self, name):
         params = query_string(self.request.GET, drop=("page", "page_size"))

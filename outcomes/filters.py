@@ -24,8 +24,9 @@ from .models_followup import Progress
 from .scope import addressed_to
 
 __all__ = ["FACET_LIMIT", "EntryFilter", "filter_key"]
-SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "", "newest", "relevance"
+SORT_DOCUMENT, SORT_NEWEST, SORT_RELEVANCE = "document", "newest", "relevance"
 SORT_CHOICES = [
+    (SORT_DOCUMENT, _("Ordre du document")),
     (SORT_NEWEST, _("Ajoutées récemment")),
     (SORT_RELEVANCE, _("Pertinence (avec une recherche)")),
 ]
@@ -115,7 +116,7 @@ class EntryFilter(django_filters.FilterSet):
         label=_("État du suivi"), choices=Progress.choices, method="filter_by_facet"
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Tri"), choices=SORT_CHOICES, empty_label=_("Ordre du document"), method="keep_for_ordering"
+        label=_("Tri"), choices=SORT_CHOICES, empty_label=_("Par défaut"), method="keep_for_ordering"
     )
 
     class Meta:
@@ -154,8 +155,16 @@ class EntryFilter(django_filters.FilterSet):
         return (self.data_cleaned.get("q") or "").strip()
 
     @property
+    def search_query(self):
+        """The query read once (outcomes/search/query.py), or None without one."""
+        if not hasattr(self, "_search_query"):
+            self._search_query = search.query(self.query) if self.query else None
+        return self._search_query
+
+    @property
     def sort_order(self):
-        sort = self.data_cleaned.get("sort") or SORT_DOCUMENT
+        """Relevance first when searching, document order otherwise, unless the reader chose another order."""
+        sort = self.data_cleaned.get("sort") or (SORT_RELEVANCE if self.query else SORT_DOCUMENT)
         return SORT_DOCUMENT if sort == SORT_RELEVANCE and not self.query else sort
 
     def conditions(self):
@@ -171,7 +180,7 @@ class EntryFilter(django_filters.FilterSet):
             if data.get("session_ids") and "session" not in conditions:  # a session without its meeting
                 conditions["session"] = Condition(Q(session_id__in=data["session_ids"]))
             if self.query:
-                conditions["q"] = Condition(search.matching(self.query))
+                conditions["q"] = Condition(search.matching(self.search_query))
             self._conditions = {name: condition for name, condition in conditions.items() if condition is not None}
         return self._conditions
 
@@ -206,11 +215,11 @@ class EntryFilter(django_filters.FilterSet):
         return condition.q
 
     def ordered(self, queryset):
-        """The queryset in the chosen order; ranked by relevance only when searching on PostgreSQL."""
+        """The queryset in the chosen order: by relevance (the default when searching), newest or document order."""
         if self.sort_order == SORT_NEWEST:
             return queryset.order_by("-created_at", "-pk")
-        if self.sort_order == SORT_RELEVANCE and search.uses_postgresql():
-            return search.with_rank(queryset, self.query).order_by("-rank", *Entry.objects.document_order())
+        if self.sort_order == SORT_RELEVANCE:
+            return search.with_rank(queryset, self.search_query).order_by("-rank", *Entry.objects.document_order())
         return queryset.in_document_order()
 
     def ordered_for_pages(self, queryset):

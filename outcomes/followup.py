@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from . import tag_counts
 from .models import Entry, EntryCountry, Theme
 from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, FrameworkItem, Progress
+from .models_search import INDEX_FIELDS
 
 # How a link reads from either end, in the order pages list them.
 RELATIONS = [
@@ -98,7 +99,7 @@ def recommendations_for(country, themes=(), kinds=(), frameworks=()):
         tags = EntryFrameworkItem.objects.filter(item__framework__in=frameworks)
         entries = entries.filter(pk__in=tags.values("entry_id"))
     entries = list(
-        entries.defer("search_vector")
+        entries.defer("search_vector", *INDEX_FIELDS)
         .select_related("meeting")
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("name_fr")),

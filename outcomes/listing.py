@@ -14,6 +14,7 @@ from . import search
 from .caching import cached_by_version
 from .facet_tables import ENTRY_FACETS, FACET_COUNTS
 from .models import Country, Entry, EntryCountry, Organisation, Session, Theme
+from .models_search import INDEX_FIELDS
 
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 25, 100, 1_000_000
 
@@ -39,7 +40,7 @@ def with_tags_in_chunks(queryset, chunk_size):
     chunk's tags come from three plain queries (values, no link objects), in the same order as `for_cards()`, and
     are attached as the prefetch cache, so `entry.themes.all()` and the others read them without a query; each
     country, theme and organisation is one object for the whole export."""
-    rows = queryset.defer("search_vector").select_related("meeting", "session__parent__parent")
+    rows = queryset.defer("search_vector", *INDEX_FIELDS).select_related("meeting", "session__parent__parent")
     rows = rows.iterator(chunk_size=chunk_size)
     shared = {}  # each country, theme and organisation built once per export, shared by its entries
 
@@ -126,13 +127,12 @@ class PageEntries(Sequence):
     def load(self):
         if self.loaded is None:
             entries = Entry.objects.filter(pk__in=self.pks).for_cards()
-            if self.q:
-                entries = search.with_headline(entries, self.q)
             by_pk = {entry.pk: entry for entry in entries}
             self.loaded = [by_pk[pk] for pk in self.pks if pk in by_pk]
             if self.q:
                 for entry in self.loaded:
                     entry.snippet = search.snippet(entry, self.q)
+                    entry.matched_tags = search.tag_reasons(entry, self.q)
         return self.loaded
 
     def __getitem__(self, index):

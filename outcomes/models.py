@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +14,11 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import versions
+from .models_search import INDEX_FIELDS, INDEXED_SOURCES
 from .querysets import ROLE_RANK, CountryRole, EntryCountryQuerySet, EntryQuerySet, MeetingQuerySet, Status
 from .scope import ScopeFields
 from .translation import TranslatedMixin, split_text, status_field
 from .vocabulary import Country, LocalisedNameMixin, Organisation, Theme  # noqa: F401  (part of the models' API)
-
-# The PostgreSQL text search configuration made by migration 0002: French stemming, accents folded.
-SEARCH_CONFIG = "french_unaccent"
 
 
 class Meeting(TranslatedMixin, models.Model):
@@ -163,6 +162,14 @@ class Session(TranslatedMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        existed = self.pk is not None and not kwargs.get("force_insert")
+        super().save(*args, **kwargs)
+        if existed:  # its titles are headings of its entries, which search weighs as their titles
+            from .search.index import refresh
+
+            refresh(Entry.objects.filter(Q(session=self) | Q(session__parent=self) | Q(session__parent__parent=self)))
+
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#{self.anchor}"
 
@@ -239,7 +246,12 @@ class Entry(TranslatedMixin, ScopeFields, models.Model):
     organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="entries", verbose_name=_("organisations")
     )
-    # Kept up to date by a PostgreSQL trigger (see migration 0002); unused on SQLite.
+    # The analysed text search reads (outcomes/search/index.py), filled by save(); on PostgreSQL a trigger builds
+    # search_vector from them, on SQLite triggers copy them into an FTS5 table (migration 00xx_search_index).
+    index_title = models.TextField(editable=False, blank=True, default="")
+    index_text = models.TextField(editable=False, blank=True, default="")
+    index_title_en = models.TextField(editable=False, blank=True, default="")
+    index_text_en = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -250,7 +262,7 @@ class Entry(TranslatedMixin, ScopeFields, models.Model):
     history = versions.EntryHistory(
         verbose_name=_("version d'entrée"),
         verbose_name_plural=_("journal · entrées"),
-        excluded_fields=["search_vector", "updated_at"],
+        excluded_fields=["search_vector", "updated_at", *INDEX_FIELDS],
         m2m_fields=["themes", "organisations"],
         bases=[versions.VersionFields],
     )
@@ -284,7 +296,18 @@ class Entry(TranslatedMixin, ScopeFields, models.Model):
             self.meeting_id = self.session.meeting_id
         if not self.reference:
             self.reference = self.next_reference(self.meeting)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(INDEXED_SOURCES):
+            from .search.index import fill_index_fields
+
+            fill_index_fields(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *INDEX_FIELDS}
         super().save(*args, **kwargs)
+        if update_fields is None or set(update_fields) & set(INDEXED_SOURCES):
+            from .search.vocabulary import add_words
+
+            add_words([self])
 
     def get_absolute_url(self):
         return reverse("outcomes:entry-detail", args=[self.reference])
@@ -443,3 +466,6 @@ from .ingest.models import DocumentDraft  # noqa: E402, F401  (its own module; D
 
 # Links, follow-up and frameworks live in their own module; imported here so Django finds them with the app's models.
 from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, Framework, FrameworkItem  # noqa: E402, F401
+
+# The vocabulary of the corpus for search (outcomes/search/), in its own module like the others.
+from .models_search import SearchWord  # noqa: E402, F401

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from .models_search import INDEX_FIELDS, INDEXED_SOURCES
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
@@ -57,6 +59,9 @@ class EntryCountryQuerySet(models.QuerySet):
         return self.order_by(ROLE_RANK, "country__name_fr", "country_id")
 
 
+INDEXED_SOURCES_SET = set(INDEXED_SOURCES)
+
+
 class EntryQuerySet(models.QuerySet):
     @staticmethod
     def published_condition(path=""):
@@ -74,6 +79,17 @@ class EntryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(self.published_condition())
 
+    def update(self, **kwargs):
+        """A bulk change of a text the search index reads re-analyses those entries (outcomes/search/index.py)."""
+        if not INDEXED_SOURCES_SET.intersection(kwargs):
+            return super().update(**kwargs)
+        from .search.index import refresh
+
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        refresh(self.model.objects.filter(pk__in=ids))
+        return count
+
     def in_document_order(self):
         return self.order_by(*self.document_order())
 
@@ -83,7 +99,7 @@ class EntryQuerySet(models.QuerySet):
         from .models import EntryCountry, Organisation, Theme
 
         return (
-            self.defer("search_vector")  # indexed for search, never shown
+            self.defer("search_vector", *INDEX_FIELDS)  # indexed for search, never shown
             .select_related("meeting", "session__parent__parent")
             .prefetch_related(
                 Prefetch("country_tags", EntryCountry.objects.select_related("country").in_role_order()),

@@ -4,7 +4,7 @@ import re
 
 from django.contrib.auth import get_permission_codename
 from django.db.models import F, FilteredRelation, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -136,6 +136,9 @@ class EntryDetail(DetailView):
     shared by caches (outcomes/caching.py sends them `private, no-cache`)."""
 
     def get(self, request, *args, **kwargs):
+        canonical = kwargs["reference"].upper()
+        if canonical != kwargs["reference"] and Entry.objects.filter(reference=canonical).exists():
+            return HttpResponsePermanentRedirect(Entry(reference=canonical).get_absolute_url())
         try:
             return super().get(request, *args, **kwargs)
         except Http404:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='entry',
             name='region',
-            field=models.CharField(blank=True, choices=[('north_africa', 'Afrique du Nord'), ('west_africa', "Afrique de l'Ouest"), ('central_africa', 'Afrique centrale'), ('europe', 'Europe')], help_text='Seulement pour une portée « région ».', max_length=20, verbose_name='région'),
+            field=models.CharField(blank=True, choices=[('africa', 'Pays partenaires africains'), ('north_africa', 'Afrique du Nord'), ('west_africa', "Afrique de l'Ouest"), ('central_africa', 'Afrique centrale'), ('europe', 'Europe')], help_text='Seulement pour une portée « région ».', max_length=20, verbose_name='région'),
         ),
         migrations.AddField(
             model_name='entry',
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalentry',
             name='region',
-            field=models.CharField(blank=True, choices=[('north_africa', 'Afrique du Nord'), ('west_africa', "Afrique de l'Ouest"), ('central_africa', 'Afrique centrale'), ('europe', 'Europe')], help_text='Seulement pour une portée « région ».', max_length=20, verbose_name='région'),
+            field=models.CharField(blank=True, choices=[('africa', 'Pays partenaires africains'), ('north_africa', 'Afrique du Nord'), ('west_africa', "Afrique de l'Ouest"), ('central_africa', 'Afrique centrale'), ('europe', 'Europe')], help_text='Seulement pour une portée « région ».', max_length=20, verbose_name='région'),
         ),
         migrations.AddField(
             model_name='historicalentry',
