@@ -176,9 +176,9 @@ class CountryFacet(TagFacet):
 
     def bind(self, data, names):
         self.ignores = () if self.matches_all(data) else ("country", "role")
-        # The scope is not in the tag table: with entries addressed to all partners or a region, counted on the join
-        # tables.
-        # With a role, the counts read the `r:<country>:<role>` tags (the role facet may count in another pass).
+        # The scope is not in the tag table: with entries addressed to all partners or to a region, counted on the
+        # join tables. With a role, the counts read the `r:<country>:<role>` tags (the role facet may count in
+        # another pass).
         self.tag_prefix = None if includes_all_partners(data) else "r:" if data.get("role") else "c:"
 
     def condition(self, data):
