@@ -477,7 +477,9 @@ def test_organisation_pages_list_organisations_and_their_published_entries(clien
     assert "L'Espagne coopère" not in page
 
 
-@pytest.mark.parametrize("url", ["/themes/nope/", "/organisations/nope/", "/entries/zz-999/", "/entries/ZZ-999/", "/nowhere/"])
+@pytest.mark.parametrize(
+    "url", ["/themes/nope/", "/organisations/nope/", "/entries/zz-999/", "/entries/ZZ-999/", "/nowhere/"]
+)
 def test_unknown_slugs_are_404_in_the_site_design(client, document, url):
     response = client.get(url)
     assert response.status_code == 404
