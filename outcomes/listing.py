@@ -129,10 +129,11 @@ class PageEntries(Sequence):
             entries = Entry.objects.filter(pk__in=self.pks).for_cards()
             by_pk = {entry.pk: entry for entry in entries}
             self.loaded = [by_pk[pk] for pk in self.pks if pk in by_pk]
-            if self.q:
+            if self.q:  # the query read and its tags named once for the page, not once per card
+                parsed, named = search.query(self.q), search.tags_named(self.q)
                 for entry in self.loaded:
-                    entry.snippet = search.snippet(entry, self.q)
-                    entry.matched_tags = search.tag_reasons(entry, self.q)
+                    entry.snippet = search.snippet(entry, parsed)
+                    entry.matched_tags = search.tag_reasons(entry, named)
         return self.loaded
 
     def __getitem__(self, index):

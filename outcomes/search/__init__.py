@@ -53,7 +53,7 @@ def _text_condition(parsed):
 def matching(q):
     """A condition on Entry that keeps the entries matching the query: its words, or the tags it names."""
     condition = _text_condition(query(q))
-    tags = names.tags_named(q if isinstance(q, str) else q.text)
+    tags = tags_named(q)
     return condition | names.tagged_entries_condition(tags) if tags else condition
 
 
@@ -100,9 +100,13 @@ def snippet(entry, q):
     return highlight.snippet(shown.text, parsed.stems(lang), lang)
 
 
-def tag_reasons(entry, q):
-    """The tags named by the query that this entry has, for "found by its tag" on the card."""
-    tags = names.tags_named(q if isinstance(q, str) else q.text)
+def tags_named(q):
+    """The countries, themes and organisations the query names (read once per page: `tag_reasons` takes them)."""
+    return names.tags_named(q if isinstance(q, str) else q.text)
+
+
+def tag_reasons(entry, tags):
+    """Those of `tags` (named by the query) that this entry has, for "found by its tag" on the card."""
     if not tags:
         return []
     mine = {("country", t.country_id) for t in entry.country_tags.all()}
@@ -111,4 +115,4 @@ def tag_reasons(entry, q):
     return [tag for tag in tags if (tag.kind, tag.key) in mine]
 
 
-__all__ = ["matching", "query", "snippet", "tag_reasons", "uses_postgresql", "with_rank"]
+__all__ = ["matching", "query", "snippet", "tag_reasons", "tags_named", "uses_postgresql", "with_rank"]

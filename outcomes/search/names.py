@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ..caching import cached_by_version
+from ..vocabulary import LocalisedNameMixin
 from . import analyser
 
 REFERENCE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{0,14})-(\d{1,5})\s*$")
@@ -17,17 +18,11 @@ def reference_in(q):
 
 
 @dataclass(frozen=True)
-class Tag:
+class Tag(LocalisedNameMixin):
     kind: str  # "country", "theme" or "organisation"
     key: str  # the country's code, the theme's or organisation's id
     name_fr: str
     name_en: str
-
-    @property
-    def name(self):
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "fr").startswith("en") and self.name_en else self.name_fr
 
 
 def _folded(text):
