@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from .facet_tables import ENTRY_FACETS, FACET_COUNTS
 
@@ -25,10 +26,12 @@ from .facet_tables import ENTRY_FACETS, FACET_COUNTS
 @dataclass
 class Condition:
     """A condition on entries: `q` through the join tables (any database); `tags`, the same condition as "has one
-    of these tags" in outcomes_entry_facets (PostgreSQL), or None when it is not about tags (a search)."""
+    of these tags" in outcomes_entry_facets (PostgreSQL), or None when it is not about tags; `sql`, the same
+    condition as (SQL, parameters) on a row `f` of that table, when it is not about tags alone (a search)."""
 
     q: Q
     tags: list = field(default=None)
+    sql: tuple = field(default=None)
 
 
 class FacetTimeout(Exception):
@@ -57,7 +60,7 @@ def count_facets(facets, data, conditions, entries):
                     tagged = [facet for facet in group if facet.tag_prefix] if uses_tag_table() else []
                     counts = counts_from_tags(tagged, data, kept) if tagged else {}
                     if len(tagged) < len(group):  # facets whose tags are not in the tag table: the join tables
-                        matching = entries.filter(*[c.q for c in kept.values()])
+                        matching = matching_entries(entries, kept)
                         counts.update(
                             {facet.name: facet.count_rows(matching, data) for facet in group if facet not in tagged}
                         )
@@ -67,6 +70,17 @@ def count_facets(facets, data, conditions, entries):
             _ignored, group = remaining.pop(0)
             results.update({facet.name: facet.timed_out() for facet in group})
     return {facet.name: results[facet.name] for facet in facets}
+
+
+def matching_entries(entries, conditions):
+    """`entries` under `conditions`; on PostgreSQL selected in outcomes_entry_facets, whose conditions are cheaper
+    than the same through the join tables and the wide entry table."""
+    if not conditions:
+        return entries
+    if not uses_tag_table():
+        return entries.filter(*[c.q for c in conditions.values()])
+    where, params = where_clause(conditions)
+    return entries.filter(pk__in=RawSQL(f"SELECT f.entry_id FROM {ENTRY_FACETS} f WHERE {where}", params))
 
 
 @contextmanager
@@ -128,9 +142,11 @@ def counts_from_tags(facets, data, conditions):
         sql, params = f"SELECT tag, n FROM {FACET_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [prefixes]
     else:
         where, params = where_clause(conditions)
+        # The prefixes kept after grouping: a test on each unnested tag cost more than counting them all.
         sql = (
-            f"SELECT tag, count(*) FROM {ENTRY_FACETS} f CROSS JOIN LATERAL unnest(f.tags) AS tag "
-            f"WHERE {where} AND left(tag, 2) = ANY(%s) GROUP BY tag"
+            f"SELECT tag, n FROM (SELECT tag, count(*) AS n FROM {ENTRY_FACETS} f "
+            f"CROSS JOIN LATERAL unnest(f.tags) AS tag WHERE {where} GROUP BY tag) AS counted "
+            f"WHERE left(tag, 2) = ANY(%s)"
         )
         params.append(prefixes)
     with connection.cursor() as cursor:
@@ -160,6 +176,9 @@ def where_clause(conditions):
         if condition.tags is not None:
             parts.append("f.tags && %s::text[]")
             params.append(condition.tags)
+        elif condition.sql is not None:
+            parts.append(condition.sql[0])
+            params.extend(condition.sql[1])
         else:
             from .models import Entry
 

@@ -1,8 +1,9 @@
 """On PostgreSQL, the explorer's facets count from two tables kept right by triggers, not from the join tables.
 
-`outcomes_entry_facets` has one row per *published* entry: the columns of its order in lists and every tag as
-text in one array with a GIN index — `k:<kind>`, `m:<meeting id>`, `s:<session id>`, `c:<country code>`,
-`r:<country code>:<role>` and `r:*:<role>`, `t:<theme id>`, `o:<organisation id>`. A filter is "has any of
+`outcomes_entry_facets` has one row per *published* entry: the columns of its order in lists, a copy of its search
+vector (a search counts and ranks its matches here, not on the wide entry table), and every tag as text in one
+array with a GIN index — `k:<kind>`, `m:<meeting id>`, `s:<session id>`, `c:<country code>`, `r:<country code>:
+<role>` and `r:*:<role>`, `t:<theme id>`, `o:<organisation id>`, `f:<framework item id>`. A filter is "has any of
 these tags" (`tags && ARRAY[…]`); every facet of a question is counted by unnesting the arrays of the matching
 rows once (outcomes/facet_counting.py) instead of joining each tag table to the entries.
 `outcomes_facet_counts` holds the count of each tag over all
@@ -29,9 +30,13 @@ CREATE TABLE IF NOT EXISTS {ENTRY_FACETS} (
   meeting_id bigint NOT NULL,
   session_order integer NOT NULL,
   entry_order integer NOT NULL,
-  created_at timestamptz NOT NULL
+  created_at timestamptz NOT NULL,
+  -- a copy of the entry's search vector (outcomes/search/): a search reads this narrow table, not the entries
+  search_vector tsvector
 );
+ALTER TABLE {ENTRY_FACETS} ADD COLUMN IF NOT EXISTS search_vector tsvector;
 CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_tags ON {ENTRY_FACETS} USING gin (tags);
+CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_search ON {ENTRY_FACETS} USING gin (search_vector);
 CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_document_order ON {ENTRY_FACETS}
   (meeting_start_date DESC NULLS LAST, meeting_title, meeting_id, session_order, entry_order, entry_id);
 CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_newest ON {ENTRY_FACETS} (created_at DESC, entry_id DESC);
@@ -48,9 +53,10 @@ CREATE OR REPLACE VIEW outcomes_entry_facet_rows AS
     || ARRAY(SELECT DISTINCT 'r:*:' || ec.role FROM outcomes_entrycountry ec WHERE ec.entry_id = e.id)
     || ARRAY(SELECT 't:' || et.theme_id FROM outcomes_entry_themes et WHERE et.entry_id = e.id)
     || ARRAY(SELECT 'o:' || eo.organisation_id FROM outcomes_entry_organisations eo WHERE eo.entry_id = e.id)
+    || ARRAY(SELECT 'f:' || ef.item_id FROM outcomes_entryframeworkitem ef WHERE ef.entry_id = e.id)
     AS tags,
     m.start_date AS meeting_start_date, m.title AS meeting_title, m.id AS meeting_id, s."order" AS session_order,
-    e."order" AS entry_order, e.created_at
+    e."order" AS entry_order, e.created_at, e.search_vector
   FROM outcomes_entry e JOIN outcomes_meeting m ON m.id = e.meeting_id JOIN outcomes_session s ON s.id = e.session_id
   WHERE e.status = 'published' AND m.status = 'published';
 
@@ -145,13 +151,14 @@ _TRIGGERS = [
     ("outcomes_entrycountry", "outcomes_entry_facets_from_tags", ["INSERT", "UPDATE", "DELETE"]),
     ("outcomes_entry_themes", "outcomes_entry_facets_from_tags", ["INSERT", "UPDATE", "DELETE"]),
     ("outcomes_entry_organisations", "outcomes_entry_facets_from_tags", ["INSERT", "UPDATE", "DELETE"]),
+    ("outcomes_entryframeworkitem", "outcomes_entry_facets_from_tags", ["INSERT", "UPDATE", "DELETE"]),
     ("outcomes_meeting", "outcomes_entry_facets_from_meetings", ["UPDATE"]),
     ("outcomes_session", "outcomes_entry_facets_from_sessions", ["UPDATE"]),
     (ENTRY_FACETS, "outcomes_facet_counts_change", ["INSERT", "DELETE"]),
 ]
 # A TRUNCATE (a test database's flush) fires no DELETE trigger: these rebuild both tables after one.
 _TRUNCATED = ["outcomes_entry", "outcomes_entrycountry", "outcomes_entry_themes", "outcomes_entry_organisations"]
-_TRUNCATED += ["outcomes_meeting"]
+_TRUNCATED += ["outcomes_meeting", "outcomes_entryframeworkitem"]
 _REFERENCING = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows"}
 _REFERENCING["UPDATE"] = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
 

@@ -344,10 +344,10 @@ class MeetingFacet(TagFacet):
 
 
 class FrameworkFacet(TagFacet):
-    """Items of a framework (`MAP-4`) linked to entries; counted on their join table on every database."""
+    """Items of a framework (`MAP-4`) linked to entries."""
 
     def __init__(self):
-        super().__init__("framework", FrameworkItem, None, EntryFrameworkItem, "item", lambda i: i.ref, str)
+        super().__init__("framework", FrameworkItem, "f:", EntryFrameworkItem, "item", lambda i: i.ref, str)
 
     def objects(self):
         return framework_items()

@@ -180,7 +180,7 @@ class EntryFilter(django_filters.FilterSet):
             if data.get("session_ids") and "session" not in conditions:  # a session without its meeting
                 conditions["session"] = Condition(Q(session_id__in=data["session_ids"]))
             if self.query:
-                conditions["q"] = Condition(search.matching(self.search_query))
+                conditions["q"] = Condition(search.matching(self.search_query), sql=search.row_condition(self.query))
             self._conditions = {name: condition for name, condition in conditions.items() if condition is not None}
         return self._conditions
 
@@ -223,11 +223,13 @@ class EntryFilter(django_filters.FilterSet):
         return queryset.in_document_order()
 
     def ordered_for_pages(self, queryset):
-        """What paginate() pages: on PostgreSQL, in document or newest order, the ids from outcomes_entry_facets
-        (listing.OrderedIds); otherwise, or by relevance, the ordered queryset."""
-        if not uses_tag_table() or not self.is_valid() or self.sort_order == SORT_RELEVANCE:
+        """What paginate() pages: on PostgreSQL the ids from outcomes_entry_facets (listing.OrderedIds), ranked there
+        when searching; on SQLite the ordered queryset."""
+        if not uses_tag_table() or not self.is_valid():
             return self.ordered(queryset)
         where, params = where_clause(self.conditions())
+        if self.sort_order == SORT_RELEVANCE:
+            return OrderedIds(where, params, "relevance", rank=search.row_rank(self.search_query))
         return OrderedIds(where, params, "newest" if self.sort_order == SORT_NEWEST else "document")
 
     # --- facets ----------------------------------------------------------------------------------------------

@@ -154,8 +154,9 @@ class PageEntries(Sequence):
 
 class OrderedIds:
     """The ids of the published entries matching a condition on `outcomes_entry_facets` (PostgreSQL: see
-    outcomes/facet_tables.py), in document order or newest first, counted and paged on that narrow table and its
-    order indexes instead of joining every matching entry to its meeting and session to sort them."""
+    outcomes/facet_tables.py), in document order, newest first or by relevance (`rank`: SQL on the row's search
+    vector, and its parameters; then document order), counted and paged on that narrow table and its order indexes
+    instead of joining every matching entry to its meeting and session to sort them."""
 
     ORDERS = {
         "document": (
@@ -173,8 +174,15 @@ class OrderedIds:
     FEW = 5000  # fewer matches than this: sort them (a few ms) rather than walk an order index
     count_hint = None  # the total when the caller knows it (paginate)
 
-    def __init__(self, where, params, order):
-        self.where, self.params, self.order, self.sorted_order = where, params, self.ORDERS[order], self.SORTED[order]
+    def __init__(self, where, params, order, rank=None):
+        self.where, self.params, self.order_params = where, params, []
+        if order == "relevance" and rank is None:  # nothing to rank by: every rank would be 0
+            order = "document"
+        if order == "relevance":  # every match ranked and sorted: no index gives this order
+            rank_sql, self.order_params = rank
+            self.order = self.sorted_order = f"{rank_sql} DESC, {self.ORDERS['document']}"
+        else:
+            self.order, self.sorted_order = self.ORDERS[order], self.SORTED[order]
 
     def count(self):
         if self.where == "true":  # every published entry: the total the triggers keep
@@ -193,7 +201,7 @@ class OrderedIds:
         order = self.sorted_order if few else self.order
         sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {order} LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.params, stop - start, start])
+            cursor.execute(sql, [*self.params, *self.order_params, stop - start, start])
             return [row[0] for row in cursor.fetchall()]
 
     def __len__(self):

@@ -285,6 +285,9 @@ class Entry(TranslatedMixin, ScopeFields, models.Model):
                 include=["id", "kind", "session", "order", "created_at"],
                 name="entry_published_listing",
             ),
+            # The few entries addressed to all partners or to a region: what a country filter offers to add is
+            # counted from them, not from a scan of every entry.
+            models.Index(fields=["scope", "region"], condition=~Q(scope="countries"), name="entry_addressed_to_many"),
         ]
         permissions = [("publish_entry", _("Peut publier et dépublier des entrées"))]
 

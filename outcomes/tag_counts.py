@@ -32,8 +32,8 @@ def within(tag):
 
     def count():
         sql = (  # and `*`, every published entry, kept by the triggers (first_by_kind weighs its ways with it)
-            f"SELECT t, count(*) FROM {ENTRY_FACETS} f CROSS JOIN LATERAL unnest(f.tags) AS t "
-            f"WHERE f.tags && %s::text[] AND left(t, 2) = ANY(%s) GROUP BY t "
+            f"SELECT t, n FROM (SELECT t, count(*) AS n FROM {ENTRY_FACETS} f CROSS JOIN LATERAL unnest(f.tags) AS t "
+            f"WHERE f.tags && %s::text[] GROUP BY t) AS counted WHERE left(t, 2) = ANY(%s) "
             f"UNION ALL SELECT tag, n FROM {FACET_COUNTS} WHERE tag = '*'"
         )
         with connection.cursor() as cursor:

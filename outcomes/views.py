@@ -3,7 +3,7 @@
 import re
 
 from django.contrib.auth import get_permission_codename
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -247,7 +247,12 @@ class CountryDetail(DetailView):
             # above): counted, and on by default in the explorer link.
             all_partners_count=cached_by_version(
                 f"addressed-count:{country.pk}",
-                lambda: Entry.objects.published().filter(addressed_to([country.pk])).exclude(pk__in=tagged).count(),
+                lambda: (
+                    Entry.objects.published()
+                    .filter(addressed_to([country.pk]))  # a few entries (an index of their own), each then looked up
+                    .exclude(Exists(EntryCountry.objects.filter(entry=OuterRef("pk"), country=country)))
+                    .count()
+                ),
             ),
             co_chaired=list(country.co_chaired_meetings.published()),
             national_organisations=list(country.organisations.all()),

@@ -43,3 +43,17 @@ def test_every_query_finds_its_entries_on_the_first_page_and_never_the_wrong_one
             misses.append(report[-1])
     print("\n".join(report))
     assert not misses, "\n".join(misses)
+
+
+def test_the_explorer_pages_every_query_in_the_order_the_search_ranks(fixtures_loaded):
+    """On PostgreSQL the explorer ranks the facet rows' copy of the search vectors (listing.OrderedIds): the same
+    entries in the same order as the entries ranked by search.with_rank, for every query of the set."""
+    from outcomes.filters import EntryFilter
+    from outcomes.listing import paginate
+
+    for lang, case in CASES:
+        with override(lang):
+            filterset = EntryFilter.published({"q": case["q"]})
+            ranked = list(filterset.ordered(filterset.qs).values_list("pk", flat=True))
+            page = paginate(filterset.ordered_for_pages(filterset.qs), 1, 100, total=len(ranked))
+            assert page.object_list.pks == ranked[:100], (lang, case["q"])

@@ -57,6 +57,35 @@ def matching(q):
     return condition | names.tagged_entries_condition(tags) if tags else condition
 
 
+def row_condition(q):
+    """What matching(q) keeps, as SQL on a row `f` of outcomes_entry_facets (PostgreSQL: its copy of the entry's
+    search vector and its tags), with its parameters; None on SQLite."""
+    if not uses_postgresql():
+        return None
+    parsed = query(q)
+    if parsed.is_empty:
+        return "false", []
+    sql, params = "f.search_vector @@ to_tsquery('simple', %s)", [parsed.tsquery()]
+    tags = tags_named(q)
+    if tags:
+        sql, params = f"({sql} OR f.tags && %s::text[])", [*params, [tag.facet_tag for tag in tags]]
+    return sql, params
+
+
+def row_rank(q):
+    """with_rank's `rank` as SQL on a row `f` of outcomes_entry_facets (PostgreSQL), with its parameters; None when
+    the query has nothing to rank by."""
+    parsed, weights = query(q), RANK_WEIGHTS[reader_language()]
+    if parsed.is_empty:
+        return None
+    rank = "ts_rank(%s::real[], f.search_vector, to_tsquery('simple', %s))"
+    sql, params = rank, [weights, parsed.tsquery()]
+    phrase = parsed.phrase_tsquery()
+    if phrase:
+        sql, params = f"({sql} + {PHRASE_BONUS} * {rank})", [*params, weights, phrase]
+    return sql, params
+
+
 def with_rank(queryset, q):
     """The queryset annotated with `rank`, higher for a better match, on both databases."""
     parsed, lang = query(q), reader_language()
@@ -68,7 +97,6 @@ def with_rank(queryset, q):
             F("search_vector"),
             SearchQuery(parsed.tsquery(), config="simple", search_type="raw"),
             weights=weights,
-            cover_density=True,
         )
         phrase = parsed.phrase_tsquery()
         if phrase:
@@ -76,7 +104,6 @@ def with_rank(queryset, q):
                 F("search_vector"),
                 SearchQuery(phrase, config="simple", search_type="raw"),
                 weights=weights,
-                cover_density=True,
             )
             rank = rank + PHRASE_BONUS * bonus
         return queryset.annotate(rank=rank)
@@ -115,4 +142,5 @@ def tag_reasons(entry, tags):
     return [tag for tag in tags if (tag.kind, tag.key) in mine]
 
 
-__all__ = ["matching", "query", "snippet", "tag_reasons", "tags_named", "uses_postgresql", "with_rank"]
+__all__ = ["matching", "query", "row_condition", "row_rank", "snippet", "tag_reasons", "tags_named", "uses_postgresql"]
+__all__ += ["with_rank"]

@@ -24,6 +24,11 @@ class Tag(LocalisedNameMixin):
     name_fr: str
     name_en: str
 
+    @property
+    def facet_tag(self):
+        """The tag as outcomes_entry_facets writes it (`c:SN`, `t:3`, `o:7`)."""
+        return f"{self.kind[0]}:{self.key}"
+
 
 def _folded(text):
     return " ".join(analyser.fold(word) for word, _s, _e in analyser.words(text or ""))
