@@ -163,12 +163,14 @@ class Server:
 
     def __enter__(self):
         gunicorn = Path(PYTHON).with_name("gunicorn")
+        # Its log to a file, not a pipe: a pipe nobody reads fills up (a line per request) and blocks the workers.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [str(gunicorn), "rabatkb.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--timeout", "120"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         for _ in range(100):
             try:
@@ -178,11 +180,13 @@ class Server:
                 pass
             time.sleep(0.1)
         self.process.kill()
-        raise SystemExit(f"gunicorn did not start:\n{self.process.stderr.read().decode()}")
+        self.log.seek(0)
+        raise SystemExit(f"gunicorn did not start:\n{self.log.read().decode()}")
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.log.close()
 
     def workers(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")

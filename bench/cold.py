@@ -233,10 +233,11 @@ class Datasette:
         self.executable, self.db, self.port = executable, db, port
 
     def __enter__(self):
+        self.log = tempfile.TemporaryFile()  # not a pipe: unread, it fills up and blocks the server (bench.Server)
         self.process = subprocess.Popen(
             [str(self.executable), "serve", str(self.db), "--port", str(self.port),
              "--setting", "default_page_size", "25"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=self.log,
         )  # fmt: skip
         for _ in range(300):
             try:
@@ -246,11 +247,13 @@ class Datasette:
                 pass
             time.sleep(0.1)
         self.process.kill()
-        raise SystemExit(f"datasette did not start:\n{self.process.stderr.read().decode()}")
+        self.log.seek(0)
+        raise SystemExit(f"datasette did not start:\n{self.log.read().decode()}")
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.log.close()
 
 
 # ------------------------------------------------------------------------------------------------ measuring
