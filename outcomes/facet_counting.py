@@ -20,7 +20,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from .facet_tables import ENTRY_FACETS, FACET_COUNTS, FACET_PAIRS
+from .facet_tables import ENTRY_FACETS, FACET_COUNTS
 
 
 @dataclass
@@ -138,12 +138,8 @@ def passes(facets, conditions):
 def counts_from_tags(facets, data, conditions):
     """{facet name: {key: count}} for the facets of one pass, from outcomes_entry_facets in one query."""
     prefixes = sorted({facet.tag_prefix for facet in facets})
-    pair = single_tag(conditions)
     if not conditions:
         sql, params = f"SELECT tag, n FROM {FACET_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [prefixes]
-    elif pair and "s:" not in prefixes:  # under one chosen value: the counts of the tags found with it
-        sql = f"SELECT b, n FROM {FACET_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = ANY(%s)"
-        params = [pair, prefixes]
     else:
         where, params = where_clause(conditions)
         # The prefixes kept after grouping: a test on each unnested tag cost more than counting them all.
@@ -161,15 +157,6 @@ def counts_from_tags(facets, data, conditions):
         if counts[facet.name] is None:  # the role facet under chosen countries: one count per role
             counts[facet.name] = roles_in_countries(facet, data, conditions)
     return counts
-
-
-def single_tag(conditions):
-    """The tag when `conditions` are "has this one tag" (not a session's: outcomes_facet_pairs leaves them out)."""
-    if len(conditions) != 1:
-        return None
-    (condition,) = conditions.values()
-    tags = condition.tags
-    return tags[0] if tags is not None and len(tags) == 1 and not tags[0].startswith("s:") else None
 
 
 def roles_in_countries(facet, data, conditions):

@@ -8,19 +8,16 @@ these tags" (`tags && ARRAY[…]`); every facet of a question is counted by unne
 rows once (outcomes/facet_counting.py) instead of joining each tag table to the entries.
 `outcomes_facet_counts` holds the count of each tag over all
 published entries (and `*`, their total): the unfiltered explorer, the view every visitor opens first, reads it
-instead of counting. `outcomes_facet_pairs` holds the count of each pair of tags found together on an entry: the
-counts under one chosen value (the other facets of a one-filter question, a facet beside one other filter, a
-country's or theme's page) are read there, not counted.
+instead of counting.
 
 Statement-level triggers on the entries, their tag tables and the meetings recompute the rows of the entries a
 statement touched (publishing a meeting recomputes its entries); triggers on `outcomes_entry_facets` add and
-subtract its tags in `outcomes_facet_counts` and its pairs of tags in `outcomes_facet_pairs`. SQLite has none of
-these tables: it counts on the join tables.
+subtract its tags in `outcomes_facet_counts`. SQLite has neither table: it counts on the join tables.
 """
 
 from django.db import connection as default_connection
 
-ENTRY_FACETS, FACET_COUNTS, FACET_PAIRS = "outcomes_entry_facets", "outcomes_facet_counts", "outcomes_facet_pairs"
+ENTRY_FACETS, FACET_COUNTS = "outcomes_entry_facets", "outcomes_facet_counts"
 
 _TABLES = f"""
 CREATE TABLE IF NOT EXISTS {ENTRY_FACETS} (
@@ -44,8 +41,6 @@ CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_document_order ON {ENTRY_FACETS}
   (meeting_start_date DESC NULLS LAST, meeting_title, meeting_id, session_order, entry_order, entry_id);
 CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_newest ON {ENTRY_FACETS} (created_at DESC, entry_id DESC);
 CREATE TABLE IF NOT EXISTS {FACET_COUNTS} (tag text PRIMARY KEY, n integer NOT NULL);
--- how many published entries have both tags (a = b: the tag's own count); session tags left out (too many)
-CREATE TABLE IF NOT EXISTS {FACET_PAIRS} (a text, b text, n integer NOT NULL, PRIMARY KEY (a, b));
 """
 
 _FUNCTIONS = f"""
@@ -73,7 +68,7 @@ END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION outcomes_rebuild_entry_facets() RETURNS void AS $$
 BEGIN
-  TRUNCATE {ENTRY_FACETS}, {FACET_COUNTS}, {FACET_PAIRS};
+  TRUNCATE {ENTRY_FACETS}, {FACET_COUNTS};
   INSERT INTO {ENTRY_FACETS} SELECT * FROM outcomes_entry_facet_rows;
 END $$ LANGUAGE plpgsql;
 
@@ -130,19 +125,11 @@ BEGIN
     SELECT tag, count(*) FROM (SELECT unnest(tags || '*'::text) AS tag FROM new_rows) AS added
     GROUP BY tag ORDER BY tag
     ON CONFLICT (tag) DO UPDATE SET n = {FACET_COUNTS}.n + excluded.n;
-    INSERT INTO {FACET_PAIRS} (a, b, n)
-    SELECT a, b, count(*) FROM new_rows r, unnest(r.tags) AS x(a), unnest(r.tags) AS y(b)
-    WHERE left(a, 2) <> 's:' AND left(b, 2) <> 's:' GROUP BY a, b ORDER BY a, b
-    ON CONFLICT (a, b) DO UPDATE SET n = {FACET_PAIRS}.n + excluded.n;
   ELSE
     UPDATE {FACET_COUNTS} AS c SET n = c.n - removed.n
     FROM (SELECT tag, count(*) AS n FROM (SELECT unnest(tags || '*'::text) AS tag FROM old_rows) AS t
           GROUP BY tag) AS removed
     WHERE c.tag = removed.tag;
-    UPDATE {FACET_PAIRS} AS p SET n = p.n - removed.n
-    FROM (SELECT a, b, count(*) AS n FROM old_rows r, unnest(r.tags) AS x(a), unnest(r.tags) AS y(b)
-          WHERE left(a, 2) <> 's:' AND left(b, 2) <> 's:' GROUP BY a, b) AS removed
-    WHERE p.a = removed.a AND p.b = removed.b;
   END IF;
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
@@ -206,7 +193,7 @@ def uninstall(connection=default_connection):
     with connection.cursor() as cursor:
         for table, name in trigger_names():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        cursor.execute(f"DROP TABLE IF EXISTS {ENTRY_FACETS}, {FACET_COUNTS}, {FACET_PAIRS}")
+        cursor.execute(f"DROP TABLE IF EXISTS {ENTRY_FACETS}, {FACET_COUNTS}")
         for function in _FUNCTION_NAMES:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
         cursor.execute("DROP VIEW IF EXISTS outcomes_entry_facet_rows")
