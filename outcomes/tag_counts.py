@@ -77,7 +77,6 @@ def first_by_kind(tag, counts, limit):
     `counts` is {kind: its number of entries having `tag`}. A rare tag's entries are read once from the GIN index
     and numbered within their kind; for a common tag each kind is read the cheaper way: down the order index until
     `limit` match (about limit × all / count rows), or all its entries from the GIN index, then sorted."""
-    total = within(tag).get("*", 0)
     with connection.cursor() as cursor:
         if sum(counts.values()) < OrderedIds.FEW:
             cursor.execute(
@@ -87,7 +86,7 @@ def first_by_kind(tag, counts, limit):
                 [[tag], limit],
             )
             return [row[0] for row in cursor.fetchall()]
-        parts, params = [], []
+        parts, params, total = [], [], within(tag).get("*", 0)
         for kind, count in sorted(counts.items()):
             order = DOCUMENT_ORDER if limit * total / max(count, 1) < count else SORTED_ORDER
             where = f"FROM {ENTRY_FACETS} f WHERE f.tags @> %s::text[]"

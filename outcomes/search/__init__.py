@@ -10,9 +10,9 @@ scattered words; snippets are highlighted in Python (highlight.py), so both data
 
 import hashlib
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import FloatField, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -75,10 +75,15 @@ def row_condition(q):
 def row_rank(q):
     """with_rank's `rank` as SQL on a row `f` of outcomes_entry_facets (PostgreSQL), with its parameters; None when
     the query has nothing to rank by."""
-    parsed, weights = query(q), RANK_WEIGHTS[reader_language()]
-    if parsed.is_empty:
-        return None
-    rank = "ts_rank(%s::real[], f.search_vector, to_tsquery('simple', %s))"
+    parsed = query(q)
+    return None if parsed.is_empty else _ts_rank("f.search_vector", parsed)
+
+
+def _ts_rank(vector, parsed):
+    """The one PostgreSQL rank, (SQL, parameters) on the tsvector column `vector`: ts_rank with the reader's weights,
+    plus the phrase bonus — the entries' and the facet rows' copies of the vector are ranked by the same SQL."""
+    weights = RANK_WEIGHTS[reader_language()]
+    rank = f"ts_rank(%s::real[], {vector}, to_tsquery('simple', %s))"
     sql, params = rank, [weights, parsed.tsquery()]
     phrase = parsed.phrase_tsquery()
     if phrase:
@@ -92,21 +97,8 @@ def with_rank(queryset, q):
     if parsed.is_empty:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if uses_postgresql():
-        weights = RANK_WEIGHTS[lang]
-        rank = SearchRank(
-            F("search_vector"),
-            SearchQuery(parsed.tsquery(), config="simple", search_type="raw"),
-            weights=weights,
-        )
-        phrase = parsed.phrase_tsquery()
-        if phrase:
-            bonus = SearchRank(
-                F("search_vector"),
-                SearchQuery(phrase, config="simple", search_type="raw"),
-                weights=weights,
-            )
-            rank = rank + PHRASE_BONUS * bonus
-        return queryset.annotate(rank=rank)
+        sql, params = _ts_rank(f'"{queryset.model._meta.db_table}"."search_vector"', parsed)
+        return queryset.annotate(rank=RawSQL(sql, params, output_field=FloatField()))
     weights = BM25_WEIGHTS[lang]
     sql = (
         f"SELECT -bm25({FTS_TABLE}, %s, %s, %s, %s) FROM {FTS_TABLE} "
