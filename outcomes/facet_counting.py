@@ -3,7 +3,8 @@
 A question's facets are grouped into passes: the facets whose counts leave out the same conditions share one.
 On PostgreSQL a pass is one query that unnests the tag arrays of the matching rows of `outcomes_entry_facets`
 (outcomes/facet_tables.py) and groups them: every facet of the pass counted at once. A pass under no condition
-(the unfiltered explorer) reads `outcomes_facet_counts`, which triggers keep. On SQLite each facet counts on the
+(the unfiltered explorer) reads `outcomes_tag_counts`, and a pass under one tag (a one-filter question, or a
+facet beside one other filter) reads `outcomes_tag_pairs`, both kept by triggers. On SQLite each facet counts on the
 join tables (`Facet.count_rows`).
 
 Each counting query has a budget (`FACET_TIME_LIMIT_MS`, Datasette's `facet_time_limit_ms`): past it, the query
@@ -20,7 +21,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from .facet_tables import ENTRY_FACETS, FACET_COUNTS
+from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS
 
 
 @dataclass
@@ -138,8 +139,11 @@ def passes(facets, conditions):
 def counts_from_tags(facets, data, conditions):
     """{facet name: {key: count}} for the facets of one pass, from outcomes_entry_facets in one query."""
     prefixes = sorted({facet.tag_prefix for facet in facets})
+    pair = single_tag(conditions)
     if not conditions:
-        sql, params = f"SELECT tag, n FROM {FACET_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [prefixes]
+        sql, params = f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [prefixes]
+    elif pair and "s:" not in prefixes:  # under one chosen value: the counts of the tags found with it
+        sql, params = f"SELECT b, n FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = ANY(%s)", [pair, prefixes]
     else:
         where, params = where_clause(conditions)
         # The prefixes kept after grouping: a test on each unnested tag cost more than counting them all.
@@ -157,6 +161,15 @@ def counts_from_tags(facets, data, conditions):
         if counts[facet.name] is None:  # the role facet under chosen countries: one count per role
             counts[facet.name] = roles_in_countries(facet, data, conditions)
     return counts
+
+
+def single_tag(conditions):
+    """The tag when `conditions` are "has this one tag" (not a session's: outcomes_tag_pairs leaves them out)."""
+    if len(conditions) != 1:
+        return None
+    (condition,) = conditions.values()
+    tags = condition.tags
+    return tags[0] if tags is not None and len(tags) == 1 and not tags[0].startswith("s:") else None
 
 
 def roles_in_countries(facet, data, conditions):
@@ -200,5 +213,5 @@ def published_tag_counts():
     if not uses_tag_table():
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT tag, n FROM {FACET_COUNTS} WHERE n > 0")
+        cursor.execute(f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0")
         return dict(cursor.fetchall())

@@ -6,18 +6,28 @@ array with a GIN index — `k:<kind>`, `m:<meeting id>`, `s:<session id>`, `c:<c
 <role>` and `r:*:<role>`, `t:<theme id>`, `o:<organisation id>`, `f:<framework item id>`. A filter is "has any of
 these tags" (`tags && ARRAY[…]`); every facet of a question is counted by unnesting the arrays of the matching
 rows once (outcomes/facet_counting.py) instead of joining each tag table to the entries.
-`outcomes_facet_counts` holds the count of each tag over all
+`outcomes_tag_counts` gives the count of each tag over all
 published entries (and `*`, their total): the unfiltered explorer, the view every visitor opens first, reads it
-instead of counting.
+instead of counting. `outcomes_tag_pairs` gives the count of each pair of tags found together on a published entry
+(sessions' tags left out): the counts under one chosen value (the other facets of a one-filter question, a facet
+beside one other filter, a country's or theme's page) are read there, not counted.
 
 Statement-level triggers on the entries, their tag tables and the meetings recompute the rows of the entries a
-statement touched (publishing a meeting recomputes its entries); triggers on `outcomes_entry_facets` add and
-subtract its tags in `outcomes_facet_counts`. SQLite has neither table: it counts on the join tables.
+statement touched (publishing a meeting recomputes its entries). Triggers on `outcomes_entry_facets` then *append*
+what changed — plus or minus one per tag and per pair of tags — to `outcomes_facet_count_changes` and
+`outcomes_facet_pair_changes`, and every `FOLD_EVERY` statements one writer folds the changes into
+`outcomes_facet_counts` and `outcomes_facet_pairs`; the two views read each count as its folded value plus its
+changes. Updating the counts in place made every write update the same rows (`*`, its kind, ~100 pairs): a
+transaction saving thousands of entries one by one walked ever longer chains of row versions (minutes for an
+import of 1,650 entries), and concurrent writers queued on those rows. SQLite has none of these tables: it counts on
+the join tables.
 """
 
 from django.db import connection as default_connection
 
-ENTRY_FACETS, FACET_COUNTS = "outcomes_entry_facets", "outcomes_facet_counts"
+ENTRY_FACETS = "outcomes_entry_facets"
+TAG_COUNTS, TAG_PAIRS = "outcomes_tag_counts", "outcomes_tag_pairs"  # what readers read: folded plus changes
+FOLD_EVERY = 100  # statements changing the facet rows between two folds of their changes
 
 _TABLES = f"""
 CREATE TABLE IF NOT EXISTS {ENTRY_FACETS} (
@@ -40,7 +50,22 @@ CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_search ON {ENTRY_FACETS} USING gin (se
 CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_document_order ON {ENTRY_FACETS}
   (meeting_start_date DESC NULLS LAST, meeting_title, meeting_id, session_order, entry_order, entry_id);
 CREATE INDEX IF NOT EXISTS {ENTRY_FACETS}_newest ON {ENTRY_FACETS} (created_at DESC, entry_id DESC);
-CREATE TABLE IF NOT EXISTS {FACET_COUNTS} (tag text PRIMARY KEY, n integer NOT NULL);
+CREATE TABLE IF NOT EXISTS outcomes_facet_counts (tag text PRIMARY KEY, n integer NOT NULL);
+CREATE TABLE IF NOT EXISTS outcomes_facet_count_changes (tag text NOT NULL, n integer NOT NULL);
+CREATE INDEX IF NOT EXISTS outcomes_facet_count_changes_tag ON outcomes_facet_count_changes (tag);
+-- how many published entries have both tags (a = b: the tag's own count); session tags left out (too many)
+CREATE TABLE IF NOT EXISTS outcomes_facet_pairs (a text, b text, n integer NOT NULL, PRIMARY KEY (a, b));
+CREATE TABLE IF NOT EXISTS outcomes_facet_pair_changes (a text NOT NULL, b text NOT NULL, n integer NOT NULL);
+CREATE INDEX IF NOT EXISTS outcomes_facet_pair_changes_a ON outcomes_facet_pair_changes (a);
+CREATE SEQUENCE IF NOT EXISTS outcomes_facet_changes_seq;
+CREATE OR REPLACE VIEW {TAG_COUNTS} AS
+  SELECT tag, sum(n)::integer AS n FROM (
+    SELECT tag, n FROM outcomes_facet_counts UNION ALL SELECT tag, n FROM outcomes_facet_count_changes) AS c
+  GROUP BY tag;
+CREATE OR REPLACE VIEW {TAG_PAIRS} AS
+  SELECT a, b, sum(n)::integer AS n FROM (
+    SELECT a, b, n FROM outcomes_facet_pairs UNION ALL SELECT a, b, n FROM outcomes_facet_pair_changes) AS p
+  GROUP BY a, b;
 """
 
 _FUNCTIONS = f"""
@@ -68,8 +93,11 @@ END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION outcomes_rebuild_entry_facets() RETURNS void AS $$
 BEGIN
-  TRUNCATE {ENTRY_FACETS}, {FACET_COUNTS};
+  TRUNCATE {ENTRY_FACETS}, outcomes_facet_counts, outcomes_facet_count_changes, outcomes_facet_pairs,
+    outcomes_facet_pair_changes;
   INSERT INTO {ENTRY_FACETS} SELECT * FROM outcomes_entry_facet_rows;
+  PERFORM outcomes_fold_facet_changes();
+  TRUNCATE outcomes_facet_count_changes, outcomes_facet_pair_changes;  -- now empty: their dead rows go at once
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION outcomes_entry_facets_after_truncate() RETURNS trigger AS $$
@@ -118,20 +146,37 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
+-- Appends what a statement changed in the facet rows; every FOLD_EVERY statements, folds the changes.
 CREATE OR REPLACE FUNCTION outcomes_facet_counts_change() RETURNS trigger AS $$
+DECLARE
+  sign integer := CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
+  changed text := CASE WHEN TG_OP = 'INSERT' THEN 'new_rows' ELSE 'old_rows' END;
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO {FACET_COUNTS} (tag, n)
-    SELECT tag, count(*) FROM (SELECT unnest(tags || '*'::text) AS tag FROM new_rows) AS added
-    GROUP BY tag ORDER BY tag
-    ON CONFLICT (tag) DO UPDATE SET n = {FACET_COUNTS}.n + excluded.n;
-  ELSE
-    UPDATE {FACET_COUNTS} AS c SET n = c.n - removed.n
-    FROM (SELECT tag, count(*) AS n FROM (SELECT unnest(tags || '*'::text) AS tag FROM old_rows) AS t
-          GROUP BY tag) AS removed
-    WHERE c.tag = removed.tag;
+  EXECUTE format(
+    'INSERT INTO outcomes_facet_count_changes (tag, n) '
+    'SELECT tag, %s * count(*) FROM %I r, unnest(r.tags || ''*''::text) AS tag GROUP BY tag', sign, changed);
+  EXECUTE format(
+    'INSERT INTO outcomes_facet_pair_changes (a, b, n) '
+    'SELECT a, b, %s * count(*) FROM %I r, unnest(r.tags) AS x(a), unnest(r.tags) AS y(b) '
+    'WHERE left(a, 2) <> ''s:'' AND left(b, 2) <> ''s:'' GROUP BY a, b', sign, changed);
+  IF nextval('outcomes_facet_changes_seq') % {FOLD_EVERY} = 0 THEN
+    PERFORM outcomes_fold_facet_changes();
   END IF;
   RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+-- The changes summed into the folded counts, by one writer at a time (the others leave theirs for the next fold).
+CREATE OR REPLACE FUNCTION outcomes_fold_facet_changes() RETURNS void AS $$
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(hashtext('outcomes_fold_facet_changes')) THEN
+    RETURN;
+  END IF;
+  WITH folded AS (DELETE FROM outcomes_facet_count_changes RETURNING tag, n)
+  INSERT INTO outcomes_facet_counts (tag, n) SELECT tag, sum(n) FROM folded GROUP BY tag ORDER BY tag
+  ON CONFLICT (tag) DO UPDATE SET n = outcomes_facet_counts.n + excluded.n;
+  WITH folded AS (DELETE FROM outcomes_facet_pair_changes RETURNING a, b, n)
+  INSERT INTO outcomes_facet_pairs (a, b, n) SELECT a, b, sum(n) FROM folded GROUP BY a, b ORDER BY a, b
+  ON CONFLICT (a, b) DO UPDATE SET n = outcomes_facet_pairs.n + excluded.n;
 END $$ LANGUAGE plpgsql;
 """
 
@@ -144,6 +189,7 @@ _FUNCTION_NAMES = [
     "outcomes_entry_facets_from_meetings()",
     "outcomes_entry_facets_from_sessions()",
     "outcomes_facet_counts_change()",
+    "outcomes_fold_facet_changes()",
 ]
 # (table, function, events): one trigger per event, since a trigger with transition tables has only one.
 _TRIGGERS = [
@@ -193,7 +239,12 @@ def uninstall(connection=default_connection):
     with connection.cursor() as cursor:
         for table, name in trigger_names():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        cursor.execute(f"DROP TABLE IF EXISTS {ENTRY_FACETS}, {FACET_COUNTS}")
+        cursor.execute(f"DROP VIEW IF EXISTS {TAG_COUNTS}, {TAG_PAIRS}")
+        cursor.execute(
+            f"DROP TABLE IF EXISTS {ENTRY_FACETS}, outcomes_facet_counts, outcomes_facet_count_changes, "
+            "outcomes_facet_pairs, outcomes_facet_pair_changes"
+        )
+        cursor.execute("DROP SEQUENCE IF EXISTS outcomes_facet_changes_seq")
         for function in _FUNCTION_NAMES:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
         cursor.execute("DROP VIEW IF EXISTS outcomes_entry_facet_rows")

@@ -342,6 +342,10 @@ class MeetingFacet(TagFacet):
         super().__init__("meeting", Meeting, "m:", None, "meeting", lambda m: m.slug, label, multiple=False)
         self.ignores = ("meeting", "session")
 
+    def objects(self):
+        # Up to FACET_LIMIT + MORE_LIMIT meetings are listed: their slug and title only, not their whole text.
+        return Meeting.objects.only("pk", "slug", "title")
+
 
 class FrameworkFacet(TagFacet):
     """Items of a framework (`MAP-4`) linked to entries."""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .caching import cached_by_version
-from .facet_tables import ENTRY_FACETS, FACET_COUNTS
+from .facet_tables import ENTRY_FACETS, TAG_COUNTS
 from .models import Country, Entry, EntryCountry, Organisation, Session, Theme
 from .models_search import INDEX_FIELDS
 
@@ -186,7 +186,7 @@ class OrderedIds:
 
     def count(self):
         if self.where == "true":  # every published entry: the total the triggers keep
-            sql, params = f"SELECT coalesce(max(n), 0) FROM {FACET_COUNTS} WHERE tag = '*'", []
+            sql, params = f"SELECT coalesce(max(n), 0) FROM {TAG_COUNTS} WHERE tag = '*'", []
         else:
             sql, params = f"SELECT count(*) FROM {ENTRY_FACETS} f WHERE {self.where}", self.params
         with connection.cursor() as cursor:

@@ -3,16 +3,16 @@
 
 Joining the entries to their meetings, sessions and tag tables to count a country's entries by kind, its partners
 and their roles, then ranking every tagged entry to show five of each kind, read the tag rows of tens of thousands of
-entries several times. Here one query unnests the tag arrays of the entries having the page's tag in
-`outcomes_entry_facets` — the counts by kind, by country and by country and role at once — and the first entries
-of each kind are read in document order from the same table. Every function returns None on SQLite, whose
+entries several times. Here the counts by kind, by country and by country and role come at once from the pairs
+of tags the triggers keep (`outcomes_tag_pairs`: the tags found with the page's tag), and the first entries of
+each kind are read in document order from `outcomes_entry_facets`. Every function returns None on SQLite, whose
 callers count on the join tables.
 """
 
 from django.db import connection
 
 from .caching import cached_by_version
-from .facet_tables import ENTRY_FACETS, FACET_COUNTS
+from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS
 from .listing import OrderedIds
 
 DOCUMENT_ORDER = OrderedIds.ORDERS["document"]
@@ -32,13 +32,12 @@ def within(tag):
         return None
 
     def count():
-        sql = (  # and `*`, every published entry, kept by the triggers (first_by_kind weighs its ways with it)
-            f"SELECT t, n FROM (SELECT t, count(*) AS n FROM {ENTRY_FACETS} f CROSS JOIN LATERAL unnest(f.tags) AS t "
-            f"WHERE f.tags && %s::text[] GROUP BY t) AS counted WHERE left(t, 2) = ANY(%s) "
-            f"UNION ALL SELECT tag, n FROM {FACET_COUNTS} WHERE tag = '*'"
+        sql = (  # and `*`, every published entry (first_by_kind weighs its ways with it), both kept by the triggers
+            f"SELECT b, n FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = ANY(%s) "
+            f"UNION ALL SELECT tag, n FROM {TAG_COUNTS} WHERE tag = '*'"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [[tag], PREFIXES])
+            cursor.execute(sql, [tag, PREFIXES])
             return dict(cursor.fetchall())
 
     return cached_by_version(f"tag-counts:{tag}", count)

@@ -3,12 +3,12 @@ made by brute force over the published entries in Python (on PostgreSQL they com
 triggers keep, on SQLite from the join tables). And a facet past its time budget says so instead of counting."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import Generator
-from outcomes import facet_counting
+from outcomes import facet_counting, facet_tables
 from outcomes.filters import EntryFilter
 from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Status, Theme
 from outcomes.scope import Region, Scope, regions_of
@@ -285,3 +285,48 @@ def test_a_facet_past_its_time_budget_says_so_instead_of_holding_the_worker(synt
     facets = EntryFilter.published({"q": "frontières"}).facets()
     assert not any(options.timed_out for options in facets.values())
     assert facet_counting.time_limit_ms() == 10_000
+
+
+def kept_counts():
+    """(tag counts, pair counts) as the two views give them: folded counts plus the changes not yet folded."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tag, n FROM {facet_tables.TAG_COUNTS} WHERE n <> 0")
+        tags = dict(cursor.fetchall())
+        cursor.execute(f"SELECT a, b, n FROM {facet_tables.TAG_PAIRS} WHERE n <> 0")
+        pairs = {(a, b): n for a, b, n in cursor.fetchall()}
+    return tags, pairs
+
+
+def recounted():
+    """The same counts made again from the facet rows of the published entries."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tag, count(*) FROM {facet_tables.ENTRY_FACETS}, unnest(tags || '*'::text) AS tag GROUP BY tag"
+        )
+        tags = dict(cursor.fetchall())
+        cursor.execute(
+            f"SELECT a, b, count(*) FROM {facet_tables.ENTRY_FACETS} f, unnest(f.tags) AS x(a), unnest(f.tags) AS y(b)"
+            " WHERE left(a, 2) <> 's:' AND left(b, 2) <> 's:' GROUP BY a, b"
+        )
+        pairs = {(a, b): n for a, b, n in cursor.fetchall()}
+    return tags, pairs
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the count tables are PostgreSQL's")
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(writes(), st.booleans()), min_size=1, max_size=5))
+def test_kept_counts_of_tags_and_pairs_stay_exact_through_writes_and_folds(synthetic, edits):
+    """Writes append changes; a fold (every hundred statements, or at any time) sums them into the counts. After
+    every write and every fold, each tag's and each pair's count equals a count made again from the facet rows."""
+    with transaction.atomic():
+        for batch, fold in edits:
+            for what, number, tag in batch:
+                write(synthetic, what, number, tag)
+                assert kept_counts() == recounted()
+            if fold:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT outcomes_fold_facet_changes()")
+                    cursor.execute("SELECT count(*) FROM outcomes_facet_pair_changes")
+                    assert cursor.fetchone()[0] == 0
+                assert kept_counts() == recounted()
+        transaction.set_rollback(True)
