@@ -7,18 +7,30 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import versions
+from .links import object_url
 from .models_search import INDEX_FIELDS, INDEXED_SOURCES
 from .querysets import ROLE_RANK, CountryRole, EntryCountryQuerySet, EntryQuerySet, MeetingQuerySet, Status
 from .scope import ScopeFields
 from .translation import TranslatedMixin, split_text, status_field
 from .vocabulary import Country, LocalisedNameMixin, Organisation, Theme  # noqa: F401  (part of the models' API)
+
+
+class ChoiceLabels:
+    """`get_<field>_display()` finding its one label, where Django's builds a dict of every choice and so translates
+    every label on each call (nine for a kind): a page of cards asks for a few hundred."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(
+            next((label for choice, label in field.flatchoices if choice == value), value), strings_only=True
+        )
 
 
 class Meeting(TranslatedMixin, models.Model):
@@ -100,7 +112,7 @@ class Meeting(TranslatedMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("outcomes:meeting-detail", args=[self.slug])
+        return object_url("outcomes:meeting-detail", self.slug)
 
     @property
     def is_published(self):
@@ -182,7 +194,7 @@ class Session(TranslatedMixin, models.Model):
             raise ValidationError({"parent": _("La session parente appartient à une autre réunion.")})
 
 
-class Entry(TranslatedMixin, ScopeFields, models.Model):
+class Entry(ChoiceLabels, TranslatedMixin, ScopeFields, models.Model):
     """One outcome stated in a meeting's final document.
 
     A single model with a `kind` rather than one model per kind: every kind has the same shape (verbatim text,
@@ -258,6 +270,10 @@ class Entry(TranslatedMixin, ScopeFields, models.Model):
 
     objects = EntryQuerySet.as_manager()
     translated_fields = ("text", "title", "sub_points")  # the main one first: has_english reads it
+    # Set on the entries of some pages: a search's highlighted text and the tags it matched by (listing.PageEntries),
+    # the role of the page's country (views.CountryDetail). Empty otherwise: a card's template looking up a missing
+    # attribute costs a dir() of the model, ~0.2 ms.
+    snippet, matched_tags, role_label = "", (), ""
     # A version is the whole entry, its tags included, one per user action (outcomes/versions.py).
     history = versions.EntryHistory(
         verbose_name=_("version d'entrée"),
@@ -313,7 +329,7 @@ class Entry(TranslatedMixin, ScopeFields, models.Model):
             add_words([self])
 
     def get_absolute_url(self):
-        return reverse("outcomes:entry-detail", args=[self.reference])
+        return object_url("outcomes:entry-detail", self.reference)
 
     @property
     def anchor(self):
@@ -376,7 +392,7 @@ class Entry(TranslatedMixin, ScopeFields, models.Model):
         return f"{meeting.code}-{max(numbers, default=0) + 1:03d}"
 
 
-class EntryCountry(models.Model):
+class EntryCountry(ChoiceLabels, models.Model):
     """A country an entry is about, with the part it plays there."""
 
     Role = CountryRole

@@ -1,10 +1,11 @@
 """The controlled vocabularies entries are tagged with: countries, themes, organisations (see outcomes/models.py)."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .links import object_url
 
 
 class LocalisedNameMixin:
@@ -35,7 +36,7 @@ class Country(LocalisedNameMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("outcomes:country-detail", args=[self.code])
+        return object_url("outcomes:country-detail", self.code)
 
 
 class Theme(LocalisedNameMixin, models.Model):
@@ -58,7 +59,7 @@ class Theme(LocalisedNameMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("outcomes:theme-detail", args=[self.slug])
+        return object_url("outcomes:theme-detail", self.slug)
 
     @property
     def description(self):
@@ -104,7 +105,7 @@ class Organisation(models.Model):
         return f"{self.acronym} — {self.name}" if self.acronym else self.name
 
     def get_absolute_url(self):
-        return reverse("outcomes:organisation-detail", args=[self.slug])
+        return object_url("outcomes:organisation-detail", self.slug)
 
     @property
     def label(self):

@@ -6,6 +6,7 @@ One bar per row, its label above it and its total at its end, each kind a segmen
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..links import object_url
 from ..models import Entry, Meeting
 from . import style
 
@@ -108,19 +109,24 @@ def by_top_session(by_session, sessions):
 def over_time(by_meeting):
     """Rows of counts by kind in date order, the undated last: a meeting per row, or a year per row when there
     are many meetings. Returns (rows, what a row is)."""
+    # Their fields, not objects: up to thousands of meetings are counted a year per bar.
     newest_first = Meeting.objects.published().filter(pk__in=by_meeting).newest_first()
-    newest_first = list(newest_first.only("slug", "title", "start_date"))
-    dated = [meeting for meeting in newest_first if meeting.start_date]
-    meetings = [*reversed(dated), *[meeting for meeting in newest_first if not meeting.start_date]]
+    newest_first = list(newest_first.values_list("pk", "slug", "title", "start_date"))
+    dated = [meeting for meeting in newest_first if meeting[3]]
+    meetings = [*reversed(dated), *[meeting for meeting in newest_first if not meeting[3]]]
     if len(meetings) <= MEETINGS_ONE_BY_ONE:
-        labels = [f"{m.start_date.year} · {m.title}" if m.start_date else m.title for m in meetings]
-        rows = [row(label, by_meeting[m.pk], m.get_absolute_url()) for label, m in zip(labels, meetings, strict=True)]
+        rows = [
+            row(
+                f"{date.year} · {title}" if date else title, by_meeting[pk], object_url("outcomes:meeting-detail", slug)
+            )
+            for pk, slug, title, date in meetings
+        ]
         return rows, _("réunion")
     years = {}
-    for m in meetings:
-        year = years.setdefault(m.start_date.year if m.start_date else None, {"meetings": 0, "counts": {}})
+    for pk, _slug, _title, date in meetings:
+        year = years.setdefault(date.year if date else None, {"meetings": 0, "counts": {}})
         year["meetings"] += 1
-        for kind, n in by_meeting[m.pk].items():
+        for kind, n in by_meeting[pk].items():
             year["counts"][kind] = year["counts"].get(kind, 0) + n
     rows = []
     for year, found in years.items():
