@@ -93,6 +93,8 @@ END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION outcomes_rebuild_entry_facets() RETURNS void AS $$
 BEGIN
+  -- Counting the pairs of every entry at once (a hundred per entry) groups in memory rather than on disk.
+  PERFORM set_config('work_mem', '256MB', true);
   TRUNCATE {ENTRY_FACETS}, outcomes_facet_counts, outcomes_facet_count_changes, outcomes_facet_pairs,
     outcomes_facet_pair_changes;
   INSERT INTO {ENTRY_FACETS} SELECT * FROM outcomes_entry_facet_rows;

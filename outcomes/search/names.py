@@ -57,9 +57,9 @@ def _names():
             tag = Tag(kind, key, acronym or name, acronym or name_en or name)
         else:
             tag = Tag(kind, key, labels[0], labels[1])
-        for label in labels:
-            if label and _folded(label) and tag not in names.get(_folded(label), []):
-                names.setdefault(_folded(label), []).append(tag)
+        for folded in {_folded(label) for label in labels if label}:
+            if folded and tag not in names.setdefault(folded, []):
+                names[folded].append(tag)
     return names
 
 
