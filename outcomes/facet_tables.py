@@ -1,4 +1,4 @@
-"""On PostgreSQL, the explorer's facets count from two tables kept right by triggers, not from the join tables.
+"""On PostgreSQL, the explorer's facets count from tables kept right by triggers, not from the join tables.
 
 `outcomes_entry_facets` has one row per *published* entry: the columns of its order in lists, a copy of its search
 vector (a search counts and ranks its matches here, not on the wide entry table), and every tag as text in one
@@ -6,21 +6,22 @@ array with a GIN index — `k:<kind>`, `m:<meeting id>`, `s:<session id>`, `c:<c
 <role>` and `r:*:<role>`, `t:<theme id>`, `o:<organisation id>`, `f:<framework item id>`. A filter is "has any of
 these tags" (`tags && ARRAY[…]`); every facet of a question is counted by unnesting the arrays of the matching
 rows once (outcomes/facet_counting.py) instead of joining each tag table to the entries.
-`outcomes_tag_counts` gives the count of each tag over all
-published entries (and `*`, their total): the unfiltered explorer, the view every visitor opens first, reads it
-instead of counting. `outcomes_tag_pairs` gives the count of each pair of tags found together on a published entry
-(sessions' tags left out): the counts under one chosen value (the other facets of a one-filter question, a facet
-beside one other filter, a country's or theme's page) are read there, not counted.
+
+`outcomes_tag_counts` gives the count of each tag over all published entries (and `*`, their total): the
+unfiltered explorer, the view every visitor opens first, reads it instead of counting. `outcomes_tag_pairs` gives
+the count of each pair of tags found together on a published entry (sessions' tags left out): the counts under one
+chosen value (the other facets of a one-filter question, a facet beside one other filter, a country's or theme's
+page) are read there, not counted.
 
 Statement-level triggers on the entries, their tag tables and the meetings recompute the rows of the entries a
 statement touched (publishing a meeting recomputes its entries). Triggers on `outcomes_entry_facets` then *append*
 what changed — plus or minus one per tag and per pair of tags — to `outcomes_facet_count_changes` and
 `outcomes_facet_pair_changes`, and every `FOLD_EVERY` statements one writer folds the changes into
 `outcomes_facet_counts` and `outcomes_facet_pairs`; the two views read each count as its folded value plus its
-changes. Updating the counts in place made every write update the same rows (`*`, its kind, ~100 pairs): a
-transaction saving thousands of entries one by one walked ever longer chains of row versions (minutes for an
-import of 1,650 entries), and concurrent writers queued on those rows. SQLite has none of these tables: it counts on
-the join tables.
+changes. Updating the counts in place made every write update the same rows (`*`, its kind, ~100 pairs), which
+concurrent writers queue on, and which a transaction saving thousands of entries one by one updates thousands of
+times, each update walking a longer chain of row versions (20,000 updates of one row in one transaction: 3 s, four
+times 10,000's). SQLite has none of these tables: it counts on the join tables.
 """
 
 from django.db import connection as default_connection
