@@ -208,10 +208,11 @@ def tags_condition_sql(tags):
     return f"SELECT entry_id FROM {ENTRY_FACETS} WHERE tags && %s::text[]", [tags]
 
 
-def published_tag_counts():
-    """{tag: number of published entries} kept by the triggers (PostgreSQL), or None on SQLite."""
+def published_tag_counts(prefixes):
+    """{tag: number of published entries} for the tags starting with one of `prefixes` ("c:", or "*" for the
+    total), kept by the triggers (PostgreSQL), or None on SQLite. Only those: sessions alone have thousands."""
     if not uses_tag_table():
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0")
+        cursor.execute(f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [list(prefixes)])
         return dict(cursor.fetchall())
