@@ -8,6 +8,7 @@ into options (`options`). outcomes/facet_counting.py asks every facet for its co
 """
 
 import unicodedata
+from collections import namedtuple
 
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Concat
@@ -148,6 +149,10 @@ class TagFacet(Facet):
     def objects(self):
         return self.model.objects.all()
 
+    def load(self, pks):
+        """The objects of these primary keys, to name their options."""
+        return list(self.objects().filter(pk__in=pks))
+
     def options(self, counts, data):
         """The FACET_LIMIT options with most entries and the chosen ones; the others in `more` (behind « show
         all »), so that no option is out of reach."""
@@ -157,7 +162,7 @@ class TagFacet(Facet):
         chosen_pks = {obj.pk for obj in chosen}
         others = [key for key in ranked if key not in chosen_pks][: FACET_LIMIT + MORE_LIMIT]
         beyond = len([key for key in ranked if key not in chosen_pks]) - len(others)
-        objects = [*(self.objects().filter(pk__in=others) if others else []), *chosen]
+        objects = [*(self.load(others) if others else []), *chosen]
         options = [
             Option(self.value(obj), self.label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks) for obj in objects
         ]
@@ -342,9 +347,14 @@ class MeetingFacet(TagFacet):
         super().__init__("meeting", Meeting, "m:", None, "meeting", lambda m: m.slug, label, multiple=False)
         self.ignores = ("meeting", "session")
 
-    def objects(self):
-        # Up to FACET_LIMIT + MORE_LIMIT meetings are listed: their slug and title only, not their whole text.
-        return Meeting.objects.only("pk", "slug", "title")
+    def load(self, pks):
+        # Up to FACET_LIMIT + MORE_LIMIT meetings are listed: their slug and title only, as rows, not model
+        # instances (hundreds of them cost more than the counting).
+        return [MeetingName(*row) for row in Meeting.objects.filter(pk__in=pks).values_list("pk", "slug", "title")]
+
+
+class MeetingName(namedtuple("MeetingName", ["pk", "slug", "title"])):
+    label = None
 
 
 class FrameworkFacet(TagFacet):
