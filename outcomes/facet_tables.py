@@ -3,15 +3,16 @@
 `outcomes_entry_facets` has one row per *published* entry: the columns of its order in lists, a copy of its search
 vector (a search counts and ranks its matches here, not on the wide entry table), and every tag as text in one
 array with a GIN index — `k:<kind>`, `m:<meeting id>`, `s:<session id>`, `c:<country code>`, `r:<country code>:
-<role>` and `r:*:<role>`, `t:<theme id>`, `o:<organisation id>`, `f:<framework item id>`. A filter is "has any of
-these tags" (`tags && ARRAY[…]`); every facet of a question is counted by unnesting the arrays of the matching
-rows once (outcomes/facet_counting.py) instead of joining each tag table to the entries.
+<role>` and `r:*:<role>`, `t:<theme id>`, `o:<organisation id>`, `f:<framework item id>`, and `y:<year of the
+meeting>:<kind>` (`y::<kind>` undated) for the charts over time. A filter is "has any of these tags" (`tags &&
+ARRAY[…]`); every facet of a question is counted by unnesting the arrays of the matching rows once
+(outcomes/facet_counting.py) instead of joining each tag table to the entries.
 
 `outcomes_tag_counts` gives the count of each tag over all published entries (and `*`, their total): the
 unfiltered explorer, the view every visitor opens first, reads it instead of counting. `outcomes_tag_pairs` gives
-the count of each pair of tags found together on a published entry (sessions' tags left out): the counts under one
-chosen value (the other facets of a one-filter question, a facet beside one other filter, a country's or theme's
-page) are read there, not counted.
+the count of each pair of tags found together on a published entry (sessions' tags left out, year tags only
+second): the counts under one chosen value (the other facets of a one-filter question, a facet beside one other
+filter, a country's or theme's page and its chart by year and kind) are read there, not counted.
 
 Statement-level triggers on the entries, their tag tables and the meetings recompute the rows of the entries a
 statement touched (publishing a meeting recomputes its entries). Triggers on `outcomes_entry_facets` then *append*
@@ -73,7 +74,8 @@ _FUNCTIONS = f"""
 -- The kind's tag comes first: outcomes/tag_counts.py reads it as tags[1].
 CREATE OR REPLACE VIEW outcomes_entry_facet_rows AS
   SELECT e.id AS entry_id, e.session_id,
-    ARRAY['k:' || e.kind, 'm:' || e.meeting_id, 's:' || e.session_id]
+    ARRAY['k:' || e.kind, 'm:' || e.meeting_id, 's:' || e.session_id,
+          'y:' || coalesce(to_char(m.start_date, 'YYYY'), '') || ':' || e.kind]
     || ARRAY(SELECT 'c:' || ec.country_id FROM outcomes_entrycountry ec WHERE ec.entry_id = e.id)
     || ARRAY(SELECT 'r:' || ec.country_id || ':' || ec.role FROM outcomes_entrycountry ec WHERE ec.entry_id = e.id)
     || ARRAY(SELECT DISTINCT 'r:*:' || ec.role FROM outcomes_entrycountry ec WHERE ec.entry_id = e.id)
@@ -161,7 +163,7 @@ BEGIN
   EXECUTE format(
     'INSERT INTO outcomes_facet_pair_changes (a, b, n) '
     'SELECT a, b, %s * count(*) FROM %I r, unnest(r.tags) AS x(a), unnest(r.tags) AS y(b) '
-    'WHERE left(a, 2) <> ''s:'' AND left(b, 2) <> ''s:'' GROUP BY a, b', sign, changed);
+    'WHERE left(a, 2) NOT IN (''s:'', ''y:'') AND left(b, 2) <> ''s:'' GROUP BY a, b', sign, changed);
   IF nextval('outcomes_facet_changes_seq') % {FOLD_EVERY} = 0 THEN
     PERFORM outcomes_fold_facet_changes();
   END IF;

@@ -97,6 +97,34 @@ def first_by_kind(tag, counts, limit):
         return [row[0] for row in cursor.fetchall()]
 
 
+def years_of(tag, few):
+    """For a chart over time of the published entries having `tag` (all of them when None): {year or None: {"meetings":
+    number of meetings, "counts": {kind: n}}} from the kept counts of the `y:<year>:<kind>` tags, or None when the
+    entries come from `few` meetings or fewer (drawn a meeting per bar: kinds_by_meeting()) and on SQLite."""
+    if not uses_tag_table():
+        return None
+    if tag is None:
+        meetings, params = f"SELECT substr(tag, 3)::bigint FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = 'm:'", []
+        years = f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = 'y:'"
+    else:
+        meetings = f"SELECT substr(b, 3)::bigint FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = 'm:'"
+        years, params = f"SELECT b, n FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = 'y:'", [tag, tag]
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 'm', to_char(start_date, 'YYYY'), count(*) FROM outcomes_meeting WHERE id IN ({meetings}) "
+            f"GROUP BY 2 UNION ALL SELECT 'y', * FROM ({years}) AS kept",
+            params,
+        )
+        for what, key, n in cursor.fetchall():
+            if what == "m":
+                found.setdefault(int(key) if key else None, {"meetings": 0, "counts": {}})["meetings"] = n
+            else:
+                year, kind = key[2:].split(":")
+                found.setdefault(int(year) if year else None, {"meetings": 0, "counts": {}})["counts"][kind] = n
+    return found if sum(year["meetings"] for year in found.values()) > few else None
+
+
 def kinds_by_meeting(tag):
     """{meeting id: {kind: n}} over the published entries having `tag`, or None on SQLite. The kind is the first
     tag of every row (outcomes/facet_tables.py builds the array so): no unnesting."""

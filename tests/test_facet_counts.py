@@ -306,7 +306,7 @@ def recounted():
         tags = dict(cursor.fetchall())
         cursor.execute(
             f"SELECT a, b, count(*) FROM {facet_tables.ENTRY_FACETS} f, unnest(f.tags) AS x(a), unnest(f.tags) AS y(b)"
-            " WHERE left(a, 2) <> 's:' AND left(b, 2) <> 's:' GROUP BY a, b"
+            " WHERE left(a, 2) NOT IN ('s:', 'y:') AND left(b, 2) <> 's:' GROUP BY a, b"
         )
         pairs = {(a, b): n for a, b, n in cursor.fetchall()}
     return tags, pairs

@@ -270,6 +270,42 @@ def test_entries_over_time_need_several_meetings_and_go_by_year_when_there_are_m
     assert bars_of(svg) == [("2019 (1 réunion)", 4), ("2021 (7 réunions)", 9), ("2022 (5 réunions)", 5)]
 
 
+def test_a_theme_over_time_goes_by_year_and_follows_its_meetings_dates_and_status(
+    client, make_meeting, make_session, make_entry, make_theme
+):
+    theme = make_theme()
+    meetings = [make_meeting(start_date=datetime.date(2020 + n % 3, 1 + n % 12, 1)) for n in range(14)]
+    for n, meeting in enumerate(meetings):
+        kind = Entry.Kind.RECOMMENDATION if n % 2 else Entry.Kind.CHALLENGE
+        make_entry(session=make_session(meeting=meeting), themes=[theme], kind=kind)
+    make_entry(session=make_session(meeting=meetings[0]))  # not on the theme
+
+    def bars():
+        (svg,) = svgs_of(client.get(theme.get_absolute_url()), "bars")
+        return bars_of(svg)
+
+    def by_kind():  # the kept counts by year and kind (PostgreSQL) are those of the entries, kind by kind
+        from outcomes import tag_counts
+        from outcomes.pictures import charts
+
+        years = tag_counts.years_of(f"t:{theme.pk}", charts.MEETINGS_ONE_BY_ONE)
+        by_meeting = counts.kinds_by(Entry.objects.published().filter(themes=theme), "meeting_id")
+        return years is None or charts.by_year(years) == charts.over_time(by_meeting)
+
+    assert bars() == [("2020 (5 réunions)", 5), ("2021 (5 réunions)", 5), ("2022 (4 réunions)", 4)] and by_kind()
+    meetings[1].start_date = None
+    meetings[1].save()
+    meetings[2].status = Status.DRAFT
+    meetings[2].save()
+    expected = [
+        ("2020 (5 réunions)", 5),
+        ("2021 (4 réunions)", 4),
+        ("2022 (3 réunions)", 3),
+        ("Sans date (1 réunion)", 1),
+    ]
+    assert bars() == expected and by_kind()
+
+
 def test_one_meeting_draws_no_timeline(client, make_entry):
     make_entry()
     assert svgs_of(client.get("/meetings/"), "bars") == []

@@ -128,8 +128,14 @@ def over_time(by_meeting):
         year["meetings"] += 1
         for kind, n in by_meeting[pk].items():
             year["counts"][kind] = year["counts"].get(kind, 0) + n
+    return by_year(years)
+
+
+def by_year(years):
+    """Rows of counts by kind a year per row, in date order, the undated last; `years` is {year or None:
+    {"meetings": number of meetings, "counts": {kind: n}}}. Returns (rows, what a row is)."""
     rows = []
-    for year, found in years.items():
+    for year, found in sorted(years.items(), key=lambda item: (item[0] is None, item[0] or 0)):
         named = str(year) if year else _("Sans date")
         label = ngettext("%(year)s (%(n)s réunion)", "%(year)s (%(n)s réunions)", found["meetings"]) % {
             "year": named,
