@@ -11,9 +11,10 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from outcomes import facet_tables
 from outcomes.models import (
@@ -26,8 +27,8 @@ from outcomes.models import (
     Status,
     Theme,
 )
-from outcomes.search.index import fill_index_fields
-from outcomes.search.vocabulary import add_words
+from outcomes.models_search import SearchWord
+from outcomes.search import analyser
 
 CODE_PREFIX = "SYN"
 SLUG_PREFIX = "synthetic-"
@@ -205,7 +206,142 @@ class FrenchText:
         return " ".join(words[: self.rng.randint(4, 9)]).rstrip(",").capitalize()[:200]
 
 
+# ---------------------------------------------------------------------------------------------- search index
+
+
+class Analysed:
+    """What `fill_index_fields` and `add_words` (outcomes/search/) make of the generated text, each token analysed
+    once: the text only ever holds the source's tokens joined by spaces, and the analyser looks no further than the
+    character after a word, so the words of the tokens are the words of the text (tests/test_bench.py checks it)."""
+
+    LANG = "fr"  # the corpus is French only: the English index fields stay empty, as the analyser leaves them
+
+    def __init__(self):
+        self.tokens = {}
+
+    def words(self, text):
+        """[(word, folded, stem)] of `text`, stop words left out."""
+        found = []
+        for token in text.split():
+            words = self.tokens.get(token)
+            if words is None:
+                words = self.tokens[token] = self._analyse(token)
+            found += words
+        return found
+
+    def _analyse(self, token):
+        return [
+            (word, analyser.fold(word), analyser.stem(word, self.LANG))
+            for word, _start, _end in analyser.words(token)
+            if not analyser.is_stopword(word, self.LANG)
+        ]
+
+    @staticmethod
+    def index(words):
+        """An index field: the stems, as `analyser.index_text` joins them."""
+        return " ".join(stem for _word, _folded, stem in words)
+
+
+class Vocabulary:
+    """`add_words` for the generated entries: the words met since the last save, each shown as last written, and
+    only those not saved before (the others would be ignored as conflicts)."""
+
+    def __init__(self):
+        self.found, self.saved = {}, set()
+
+    def note(self, *word_lists):
+        for words in word_lists:
+            for word, folded, stem in words:
+                self.found[folded, stem] = word
+
+    def save(self):
+        new = [(key, word) for key, word in self.found.items() if key not in self.saved]
+        SearchWord.objects.bulk_create(
+            [SearchWord(lang=Analysed.LANG, folded=folded, stem=stem, word=word) for (folded, stem), word in new],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        self.saved.update(self.found)
+        self.found = {}
+
+
+# ---------------------------------------------------------------------------------------------- writing rows
+
+
+class Inserts:
+    """Writes rows with bulk_create, on any database. A row is a tuple of values for `columns` (attribute names)."""
+
+    def __init__(self, batch_size):
+        self.batch_size = batch_size
+
+    def insert(self, model, columns, rows, returning=True):
+        """Writes the rows; returns their new primary keys, in order, if `returning`."""
+        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        created = model.objects.bulk_create(objects, batch_size=self.batch_size)
+        if not returning:
+            return None
+        if created and created[0].pk is None:  # a database that cannot return the new keys
+            raise RuntimeError(f"{connection.vendor} did not return the keys of the new {model.__name__} rows")
+        return [obj.pk for obj in created]
+
+
+class Copies(Inserts):
+    """PostgreSQL: rows streamed with COPY, their keys reserved from the table's sequence beforehand. Through
+    bulk_create, building and parsing statements of one parameter per value cost more than writing the rows."""
+
+    def insert(self, model, columns, rows, returning=True):
+        if not rows:
+            return [] if returning else None
+        keys = None
+        if returning:
+            keys = self._reserve_keys(model, len(rows))
+            columns = (model._meta.pk.attname, *columns)
+            rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
+        given = [model._meta.get_field(column) for column in columns]
+        rest = [field for field in model._meta.concrete_fields if field not in given and not field.primary_key]
+        template = model()  # the other fields get their defaults (auto_now: the time of this chunk)
+        defaults = tuple(field.get_db_prep_save(field.pre_save(template, add=True), connection) for field in rest)
+        # COPY takes strings, numbers and dates as they are; JSON goes through the backend's adapter.
+        json = [(i, field) for i, field in enumerate(given) if isinstance(field, models.JSONField)]
+        names = ", ".join(connection.ops.quote_name(field.column) for field in (*given, *rest))
+        statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                if json:
+                    row = self._adapt(row, json)
+                copy.write_row((*row, *defaults))
+        return keys
+
+    @staticmethod
+    def _adapt(row, fields):
+        row = list(row)
+        for i, json_field in fields:
+            row[i] = json_field.get_db_prep_save(row[i], connection)
+        return row
+
+    @staticmethod
+    def _reserve_keys(model, count):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+
+
 # ---------------------------------------------------------------------------------------------- generation
+
+# fmt: off
+MEETING_COLUMNS = (
+    "slug", "code", "title", "kind", "status", "summary", "framework", "participants_count", "countries_count",
+    "start_date", "end_date", "venue", "source_language",
+)
+SESSION_COLUMNS = ("meeting_id", "parent_id", "order", "slug", "title", "introduction")
+ENTRY_COLUMNS = (
+    "reference", "meeting_id", "session_id", "kind", "order", "title", "text", "sub_points", "source_line", "status",
+    "index_title", "index_text",
+)
+# fmt: on
 
 
 @dataclass
@@ -219,6 +355,14 @@ class Made:
     seconds: dict = field(default_factory=dict)
 
 
+@dataclass
+class Leaf:
+    """A session entries are written under, with the analysed words of its headings (innermost first)."""
+
+    id: int
+    heading_words: list
+
+
 def zipf_weights(n, exponent=0.9):
     return [1 / (rank + 1) ** exponent for rank in range(n)]
 
@@ -226,7 +370,7 @@ def zipf_weights(n, exponent=0.9):
 class Generator:
     """Adds `entries` synthetic entries spread over `meetings` new synthetic meetings."""
 
-    MEETINGS_PER_CHUNK = 40  # each chunk is written with a handful of bulk inserts
+    MEETINGS_PER_CHUNK = 40  # each chunk is written with a handful of bulk inserts (COPY on PostgreSQL)
 
     def __init__(self, entries, meetings=None, seed=0, batch_size=2000, log=None):
         if entries < 1:
@@ -238,6 +382,8 @@ class Generator:
         self.log = log or (lambda message: None)
         source = (settings.SOURCE_DOCUMENTS_DIR / SOURCE_FILE).read_text(encoding="utf-8")
         self.text = FrenchText(source, self.rng)
+        self.analysed, self.vocabulary = Analysed(), Vocabulary()
+        self.writer = (Copies if connection.vendor == "postgresql" else Inserts)(batch_size)
         self.made = Made()
 
     def run(self):
@@ -292,9 +438,10 @@ class Generator:
         self.country_codes = [code for code in PARTNER_COUNTRIES if code in known]
         for ids in (self.theme_ids, self.organisation_ids):
             shuffle(ids)  # which theme is popular depends on the seed; the popularity curve does not
-        self.theme_weights = zipf_weights(len(self.theme_ids))
-        self.organisation_weights = zipf_weights(len(self.organisation_ids))
-        self.country_weights = zipf_weights(len(self.country_codes), 1.0)
+        # Cumulative: random.choices would add the weights up again on every draw.
+        self.theme_weights = list(accumulate(zipf_weights(len(self.theme_ids))))
+        self.organisation_weights = list(accumulate(zipf_weights(len(self.organisation_ids))))
+        self.country_weights = list(accumulate(zipf_weights(len(self.country_codes), 1.0)))
         self.kinds, self.kind_weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
 
     def _next_meeting_number(self):
@@ -317,156 +464,145 @@ class Generator:
     # -- one chunk of meetings
 
     def _write_chunk(self, numbers, sizes):
+        meetings = self._write_meetings(numbers)
+        leaves = self._write_sessions([meeting_id for meeting_id, _code in meetings], sizes)
+        rows = []
+        for (meeting_id, code), size in zip(meetings, sizes, strict=True):
+            rows += self._entries_for(meeting_id, code, leaves[meeting_id], size)
+        entry_ids = self.writer.insert(Entry, ENTRY_COLUMNS, rows)
+        self.vocabulary.save()
+        self.made.entries += len(entry_ids)
+        kind = ENTRY_COLUMNS.index("kind")
+        self._write_tags(entry_ids, [row[kind] for row in rows])
+
+    def _write_meetings(self, numbers):
+        """[(id, code)] of the new meetings, written with their co-chairs."""
         rng = self.rng
-        meetings = []
+        rows = []
         for number in numbers:
             kind = rng.choices(list(MEETING_TITLES), MEETING_KIND_WEIGHTS)[0]
             start = date(2006, 7, 10) + timedelta(days=rng.randrange(20 * 365))
-            meetings.append(
-                Meeting(
-                    slug=f"{SLUG_PREFIX}{number:03d}",
-                    code=f"{CODE_PREFIX}{number:03d}",
-                    title=MEETING_TITLES[kind].format(topic=rng.choice(TOPICS)) + f" ({number})",
-                    kind=kind,
-                    status=Status.PUBLISHED if rng.random() < 0.95 else Status.DRAFT,
-                    summary=self.text.paragraph(2),
-                    framework=self.text.sentence(),
-                    participants_count=rng.randint(25, 180),
-                    countries_count=rng.randint(10, 50),
-                    start_date=start,
-                    end_date=start + timedelta(days=rng.randint(0, 2)),
-                    venue=rng.choice(VENUES),
-                    source_language="fr",
+            rows.append(
+                (
+                    f"{SLUG_PREFIX}{number:03d}",
+                    f"{CODE_PREFIX}{number:03d}",
+                    MEETING_TITLES[kind].format(topic=rng.choice(TOPICS)) + f" ({number})",
+                    kind,
+                    Status.PUBLISHED if rng.random() < 0.95 else Status.DRAFT,
+                    self.text.paragraph(2),
+                    self.text.sentence(),
+                    rng.randint(25, 180),
+                    rng.randint(10, 50),
+                    start,
+                    start + timedelta(days=rng.randint(0, 2)),
+                    rng.choice(VENUES),
+                    "fr",
                 )
             )
-        meetings = self._insert(Meeting, meetings)
-        co_chairs = Meeting.co_chairs.through
-        self._insert(
-            co_chairs,
-            [
-                co_chairs(meeting_id=meeting.pk, country_id=code)
-                for meeting in meetings
-                for code in rng.sample(self.country_codes, 2)
-            ],
-        )
-        self.made.meetings += len(meetings)
+        meeting_ids = self.writer.insert(Meeting, MEETING_COLUMNS, rows)
+        co_chairs = [(meeting_id, code) for meeting_id in meeting_ids for code in rng.sample(self.country_codes, 2)]
+        self.writer.insert(Meeting.co_chairs.through, ("meeting_id", "country_id"), co_chairs, returning=False)
+        self.made.meetings += len(meeting_ids)
+        code = MEETING_COLUMNS.index("code")
+        return [(meeting_id, row[code]) for meeting_id, row in zip(meeting_ids, rows, strict=True)]
 
-        leaves_by_meeting = self._write_sessions(meetings, sizes)
-        entries = []
-        for meeting, size in zip(meetings, sizes, strict=True):
-            entries.extend(self._entries_for(meeting, leaves_by_meeting[meeting.pk], size))
-        for entry in entries:
-            fill_index_fields(entry)  # what Entry.save() would fill: the analysed text search reads
-        entries = self._insert(Entry, entries)
-        add_words(entries)
-        self.made.entries += len(entries)
-        self._write_tags(entries)
-
-    def _write_sessions(self, meetings, sizes):
+    def _write_sessions(self, meeting_ids, sizes):
+        """{meeting id: [Leaf]}: the sessions entries go under, top sessions without sub-sessions first."""
         rng = self.rng
-        tops, children = [], []
-        for meeting, size in zip(meetings, sizes, strict=True):
+        tops = []
+        for meeting_id, size in zip(meeting_ids, sizes, strict=True):
             count = max(1, min(len(SESSION_TITLES), size // 12 or 1, rng.randint(3, 8)))
             for order, title in enumerate(rng.sample(SESSION_TITLES, count), start=1):
-                tops.append(
-                    Session(
-                        meeting_id=meeting.pk,
-                        order=order * 10,
-                        slug=f"s{order}",
-                        title=title,
-                        introduction=self.text.sentence() if rng.random() < 0.4 else "",
-                    )
-                )
-        tops = self._insert(Session, tops)
-        leaves = defaultdict(list)
-        for top in tops:
-            subs = rng.choices([0, 0, 1, 2, 3])[0] if top.order > 10 else 0
+                introduction = self.text.sentence() if rng.random() < 0.4 else ""
+                tops.append((meeting_id, None, order * 10, f"s{order}", title, introduction))
+        leaves, children, headings = defaultdict(list), [], []
+        for top_id, (meeting_id, _parent, order, slug, title, _intro) in zip(
+            self.writer.insert(Session, SESSION_COLUMNS, tops), tops, strict=True
+        ):
+            subs = rng.choices([0, 0, 1, 2, 3])[0] if order > 10 else 0
             if not subs:
-                leaves[top.meeting_id].append(top)
+                leaves[meeting_id].append(Leaf(top_id, self.analysed.words(title)))
             for sub in range(1, subs + 1):
-                children.append(
-                    Session(
-                        meeting_id=top.meeting_id,
-                        parent_id=top.pk,
-                        order=top.order + sub,
-                        slug=f"{top.slug}-{sub}",
-                        title=rng.choice(SUB_SESSION_TITLES),
-                    )
-                )
-        for child in self._insert(Session, children):
-            leaves[child.meeting_id].append(child)
+                sub_title = rng.choice(SUB_SESSION_TITLES)
+                children.append((meeting_id, top_id, order + sub, f"{slug}-{sub}", sub_title, ""))
+                headings.append(f"{sub_title} {title}")  # innermost first, as the index reads them
+        for child_id, (meeting_id, *_rest), heading in zip(
+            self.writer.insert(Session, SESSION_COLUMNS, children), children, headings, strict=True
+        ):
+            leaves[meeting_id].append(Leaf(child_id, self.analysed.words(heading)))
         self.made.sessions += len(tops) + len(children)
         return leaves
 
-    def _entries_for(self, meeting, leaves, size):
-        rng, text = self.rng, self.text
+    def _entries_for(self, meeting_id, code, leaves, size):
+        """The rows of a meeting's entries, with the analysed fields `Entry.save()` would fill."""
+        rng, text, analysed = self.rng, self.text, self.analysed
         kinds = rng.choices(self.kinds, self.kind_weights, k=size)
         per_session = defaultdict(int)
-        entries = []
+        rows = []
         for number, kind in enumerate(kinds, start=1):
-            session = leaves[(number - 1) * len(leaves) // size]  # in document order, evenly
-            per_session[session.pk] += 1
+            leaf = leaves[(number - 1) * len(leaves) // size]  # in document order, evenly
+            per_session[leaf.id] += 1
             sub_points = []
             if rng.random() < 0.12:
                 sub_points = [text.clause(14) for _ in range(rng.randint(2, 5))]
                 body = text.clause(16) + " : " + " ".join(f"{i}) {p}" for i, p in enumerate(sub_points, 1)) + "."
             else:
                 body = text.paragraph(rng.choices([1, 2, 3], [55, 35, 10])[0])
-            entries.append(
-                Entry(
-                    reference=f"{meeting.code}-{number:05d}",
-                    meeting_id=meeting.pk,
-                    session=session,
-                    kind=kind,
-                    order=per_session[session.pk],
-                    title=text.title() if rng.random() < 0.3 else "",
-                    text=body,
-                    sub_points=sub_points,
-                    source_line=number * 3,
-                    status=Status.PUBLISHED if rng.random() < 0.96 else Status.DRAFT,
+            title = text.title() if rng.random() < 0.3 else ""
+            status = Status.PUBLISHED if rng.random() < 0.96 else Status.DRAFT
+            title_words, text_words = analysed.words(title), analysed.words(body)
+            self.vocabulary.note(title_words, text_words, leaf.heading_words)
+            index_title, index_text = analysed.index(title_words + leaf.heading_words), analysed.index(text_words)
+            rows.append(
+                (
+                    f"{code}-{number:05d}",
+                    meeting_id,
+                    leaf.id,
+                    kind,
+                    per_session[leaf.id],
+                    title,
+                    body,
+                    sub_points,
+                    number * 3,
+                    status,
+                    index_title,
+                    index_text,
                 )
             )
-        return entries
+        return rows
 
-    def _write_tags(self, entries):
+    def _write_tags(self, entry_ids, kinds):
         rng = self.rng
         country_tags, theme_tags, organisation_tags = [], [], []
-        ThemeTag, OrganisationTag = Entry.themes.through, Entry.organisations.through
-        for entry in entries:
+        for entry_id, kind in zip(entry_ids, kinds, strict=True):
             howmany = rng.choices([0, 1, 2, 3, 5], [25, 40, 20, 10, 5])[0]
-            codes = self._distinct(self.country_codes, self.country_weights, howmany)
-            for i, code in enumerate(codes):
-                if entry.kind in ACTING_KINDS:
+            for i, code in enumerate(self._distinct(self.country_codes, self.country_weights, howmany)):
+                if kind in ACTING_KINDS:
                     role = EntryCountry.Role.IMPLEMENTING if i == 0 else EntryCountry.Role.PARTNER
                 else:
                     role = EntryCountry.Role.MENTIONED if rng.random() < 0.8 else EntryCountry.Role.PARTNER
-                country_tags.append(EntryCountry(entry_id=entry.pk, country_id=code, role=role))
-            for theme_id in self._distinct(self.theme_ids, self.theme_weights, rng.choices([1, 2, 3], [50, 35, 15])[0]):
-                theme_tags.append(ThemeTag(entry_id=entry.pk, theme_id=theme_id))
+                country_tags.append((entry_id, code, role))
+            howmany = rng.choices([1, 2, 3], [50, 35, 15])[0]
+            theme_tags += [(entry_id, t) for t in self._distinct(self.theme_ids, self.theme_weights, howmany)]
             howmany = rng.choices([0, 1, 2], [65, 25, 10])[0]
             for organisation_id in self._distinct(self.organisation_ids, self.organisation_weights, howmany):
-                organisation_tags.append(OrganisationTag(entry_id=entry.pk, organisation_id=organisation_id))
-        self._insert(EntryCountry, country_tags)
-        self._insert(ThemeTag, theme_tags)
-        self._insert(OrganisationTag, organisation_tags)
+                organisation_tags.append((entry_id, organisation_id))
+        insert = self.writer.insert
+        insert(EntryCountry, ("entry_id", "country_id", "role"), country_tags, returning=False)
+        insert(Entry.themes.through, ("entry_id", "theme_id"), theme_tags, returning=False)
+        insert(Entry.organisations.through, ("entry_id", "organisation_id"), organisation_tags, returning=False)
         self.made.country_tags += len(country_tags)
         self.made.theme_tags += len(theme_tags)
         self.made.organisation_tags += len(organisation_tags)
 
-    def _distinct(self, values, weights, howmany):
+    def _distinct(self, values, cum_weights, howmany):
         howmany = min(howmany, len(values))
         chosen = []
         while len(chosen) < howmany:
-            value = self.rng.choices(values, weights)[0]
+            value = self.rng.choices(values, cum_weights=cum_weights)[0]
             if value not in chosen:
                 chosen.append(value)
         return chosen
-
-    def _insert(self, model, objects):
-        created = model.objects.bulk_create(objects, batch_size=self.batch_size)
-        if created and created[0].pk is None:  # a database that cannot return the new keys
-            raise RuntimeError(f"{connection.vendor} did not return the keys of the new {model.__name__} rows")
-        return created
 
     # -- full-text search: one UPDATE after the load instead of the trigger on every inserted row
 

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--entries", type=int, help="How many entries to add.")
         parser.add_argument("--meetings", type=int, help="Spread them over this many new meetings (default N/100).")
         parser.add_argument("--seed", type=int, default=0, help="Random seed: the same seed makes the same corpus.")
-        parser.add_argument("--batch-size", type=int, default=2000, help="Rows per INSERT statement.")
+        parser.add_argument("--batch-size", type=int, default=2000, help="Rows per INSERT (not on PostgreSQL: COPY).")
         parser.add_argument("--remove", action="store_true", help="Delete every synthetic meeting instead.")
 
     def handle(self, *args, entries, meetings, seed, batch_size, remove, **options):
