@@ -16,7 +16,7 @@ from itertools import accumulate
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 
-from outcomes import facet_tables
+from outcomes import facet_tables, kept_searches
 from outcomes.models import (
     Country,
     Entry,
@@ -412,6 +412,8 @@ class Generator:
                 facet_tables.switch_triggers("ENABLE")
                 facet_tables.rebuild()
                 self.made.seconds["facet_tables"] = time.perf_counter() - started - sum(self.made.seconds.values())
+                kept_searches.keep_frequent_searches()
+                self.made.seconds["kept_searches"] = time.perf_counter() - started - sum(self.made.seconds.values())
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for model in (Entry, EntryCountry, Entry.themes.through, Entry.organisations.through, Session):

@@ -3,8 +3,9 @@
 A question's facets are grouped into passes: the facets whose counts leave out the same conditions share one.
 On PostgreSQL a pass is one query that unnests the tag arrays of the matching rows of `outcomes_entry_facets`
 (outcomes/facet_tables.py) and groups them: every facet of the pass counted at once. A pass under no condition
-(the unfiltered explorer) reads `outcomes_tag_counts`, and a pass under one tag (a one-filter question, or a
-facet beside one other filter) reads `outcomes_tag_pairs`, both kept by triggers. On SQLite each facet counts on the
+(the unfiltered explorer) reads `outcomes_tag_counts`, a pass under one tag (a one-filter question, or a
+facet beside one other filter) reads `outcomes_tag_pairs`, and a pass under a search for a frequent word alone reads
+its kept counts (outcomes/kept_searches.py), all kept by triggers. On SQLite each facet counts on the
 join tables (`Facet.count_rows`).
 
 Each counting query has a budget (`FACET_TIME_LIMIT_MS`, Datasette's `facet_time_limit_ms`): past it, the query
@@ -21,18 +22,21 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from . import kept_searches
 from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS
 
 
 @dataclass
 class Condition:
     """A condition on entries: `q` through the join tables (any database); `tags`, the same condition as "has one
-    of these tags" in outcomes_entry_facets (PostgreSQL), or None when it is not about tags; `sql`, the same
-    condition as (SQL, parameters) on a row `f` of that table, when it is not about tags alone (a search)."""
+        of these tags" in outcomes_entry_facets (PostgreSQL), or None when it is not about tags; `sql`, the same
+        condition as (SQL, parameters) on a row `f` of that table, when it is not about tags alone (a search); `search`,
+    for a search alone, the key of its kept counts (outcomes/kept_searches.py)."""
 
     q: Q
     tags: list = field(default=None)
     sql: tuple = field(default=None)
+    search: str = field(default=None)
 
 
 class FacetTimeout(Exception):
@@ -144,6 +148,8 @@ def counts_from_tags(facets, data, conditions):
         sql, params = f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [prefixes]
     elif pair and "s:" not in prefixes:  # under one chosen value: the counts of the tags found with it
         sql, params = f"SELECT b, n FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = ANY(%s)", [pair, prefixes]
+    elif (key := single_search(conditions)) and (kept := kept_searches.counts(key, prefixes)) is not None:
+        sql = None  # a search for a frequent word: its counts are kept
     else:
         where, params = where_clause(conditions)
         # The prefixes kept after grouping: a test on each unnested tag cost more than counting them all.
@@ -153,9 +159,12 @@ def counts_from_tags(facets, data, conditions):
             f"WHERE left(tag, 2) = ANY(%s)"
         )
         params.append(prefixes)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        tag_counts = dict(cursor.fetchall())
+    if sql is None:
+        tag_counts = kept
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            tag_counts = dict(cursor.fetchall())
     counts = {facet.name: facet.count_tags(tag_counts, data) for facet in facets}
     for facet in facets:
         if counts[facet.name] is None:  # the role facet under chosen countries: one count per role
@@ -170,6 +179,14 @@ def single_tag(conditions):
     (condition,) = conditions.values()
     tags = condition.tags
     return tags[0] if tags is not None and len(tags) == 1 and not tags[0].startswith("s:") else None
+
+
+def single_search(conditions):
+    """The key of the kept counts when `conditions` are one search alone (outcomes/kept_searches.py)."""
+    if len(conditions) != 1:
+        return None
+    (condition,) = conditions.values()
+    return condition.search
 
 
 def roles_in_countries(facet, data, conditions):

@@ -29,6 +29,7 @@ from django.db import connection as default_connection
 
 ENTRY_FACETS = "outcomes_entry_facets"
 TAG_COUNTS, TAG_PAIRS = "outcomes_tag_counts", "outcomes_tag_pairs"  # what readers read: folded plus changes
+KEPT_SEARCHES, SEARCH_COUNTS = "outcomes_kept_searches", "outcomes_search_tag_counts"  # outcomes/kept_searches.py
 FOLD_EVERY = 100  # statements changing the facet rows between two folds of their changes
 
 _TABLES = f"""
@@ -60,6 +61,14 @@ CREATE TABLE IF NOT EXISTS outcomes_facet_pairs (a text, b text, n integer NOT N
 CREATE TABLE IF NOT EXISTS outcomes_facet_pair_changes (a text NOT NULL, b text NOT NULL, n integer NOT NULL);
 CREATE INDEX IF NOT EXISTS outcomes_facet_pair_changes_a ON outcomes_facet_pair_changes (a);
 CREATE SEQUENCE IF NOT EXISTS outcomes_facet_changes_seq;
+-- the searches for frequent words whose tag counts are kept (outcomes/kept_searches.py chooses them), and the counts
+-- (sessions' and years' tags left out: no facet counts them under a search alone)
+CREATE TABLE IF NOT EXISTS {KEPT_SEARCHES} (id serial PRIMARY KEY, query text UNIQUE NOT NULL, tsq tsquery NOT NULL);
+CREATE TABLE IF NOT EXISTS outcomes_search_counts (
+  search integer, tag text, n integer NOT NULL, PRIMARY KEY (search, tag));
+CREATE TABLE IF NOT EXISTS outcomes_search_count_changes (
+  search integer NOT NULL, tag text NOT NULL, n integer NOT NULL);
+CREATE INDEX IF NOT EXISTS outcomes_search_count_changes_search ON outcomes_search_count_changes (search);
 CREATE OR REPLACE VIEW {TAG_COUNTS} AS
   SELECT tag, sum(n)::integer AS n FROM (
     SELECT tag, n FROM outcomes_facet_counts UNION ALL SELECT tag, n FROM outcomes_facet_count_changes) AS c
@@ -68,6 +77,11 @@ CREATE OR REPLACE VIEW {TAG_PAIRS} AS
   SELECT a, b, sum(n)::integer AS n FROM (
     SELECT a, b, n FROM outcomes_facet_pairs UNION ALL SELECT a, b, n FROM outcomes_facet_pair_changes) AS p
   GROUP BY a, b;
+CREATE OR REPLACE VIEW {SEARCH_COUNTS} AS
+  SELECT search, tag, sum(n)::integer AS n FROM (
+    SELECT search, tag, n FROM outcomes_search_counts UNION ALL SELECT search, tag, n FROM outcomes_search_count_changes
+  ) AS s
+  GROUP BY search, tag;
 """
 
 _FUNCTIONS = f"""
@@ -100,9 +114,22 @@ BEGIN
   PERFORM set_config('work_mem', '256MB', true);
   TRUNCATE {ENTRY_FACETS}, outcomes_facet_counts, outcomes_facet_count_changes, outcomes_facet_pairs,
     outcomes_facet_pair_changes;
+  -- The kept searches are counted after, each from the search index, not each row against every search.
+  PERFORM set_config('outcomes.rebuilding', 'on', true);
   INSERT INTO {ENTRY_FACETS} SELECT * FROM outcomes_entry_facet_rows;
+  PERFORM set_config('outcomes.rebuilding', 'off', true);
   PERFORM outcomes_fold_facet_changes();
   TRUNCATE outcomes_facet_count_changes, outcomes_facet_pair_changes;  -- now empty: their dead rows go at once
+  PERFORM outcomes_recount_kept_searches();
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION outcomes_recount_kept_searches() RETURNS void AS $$
+BEGIN
+  PERFORM set_config('work_mem', '256MB', true);
+  TRUNCATE outcomes_search_counts, outcomes_search_count_changes;
+  INSERT INTO outcomes_search_counts (search, tag, n)
+    SELECT k.id, tag, count(*) FROM {KEPT_SEARCHES} k JOIN {ENTRY_FACETS} f ON f.search_vector @@ k.tsq
+    CROSS JOIN LATERAL unnest(f.tags || '*'::text) AS tag WHERE left(tag, 2) NOT IN ('s:', 'y:') GROUP BY 1, 2;
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION outcomes_entry_facets_after_truncate() RETURNS trigger AS $$
@@ -164,6 +191,12 @@ BEGIN
     'INSERT INTO outcomes_facet_pair_changes (a, b, n) '
     'SELECT a, b, %s * count(*) FROM %I r, unnest(r.tags) AS x(a), unnest(r.tags) AS y(b) '
     'WHERE left(a, 2) NOT IN (''s:'', ''y:'') AND left(b, 2) <> ''s:'' GROUP BY a, b', sign, changed);
+  IF current_setting('outcomes.rebuilding', true) IS DISTINCT FROM 'on' THEN
+    EXECUTE format(
+      'INSERT INTO outcomes_search_count_changes (search, tag, n) '
+      'SELECT k.id, tag, %s * count(*) FROM %I r JOIN {KEPT_SEARCHES} k ON r.search_vector @@ k.tsq, '
+      'unnest(r.tags || ''*''::text) AS tag WHERE left(tag, 2) NOT IN (''s:'', ''y:'') GROUP BY 1, 2', sign, changed);
+  END IF;
   IF nextval('outcomes_facet_changes_seq') % {FOLD_EVERY} = 0 THEN
     PERFORM outcomes_fold_facet_changes();
   END IF;
@@ -182,6 +215,9 @@ BEGIN
   WITH folded AS (DELETE FROM outcomes_facet_pair_changes RETURNING a, b, n)
   INSERT INTO outcomes_facet_pairs (a, b, n) SELECT a, b, sum(n) FROM folded GROUP BY a, b ORDER BY a, b
   ON CONFLICT (a, b) DO UPDATE SET n = outcomes_facet_pairs.n + excluded.n;
+  WITH folded AS (DELETE FROM outcomes_search_count_changes RETURNING search, tag, n)
+  INSERT INTO outcomes_search_counts (search, tag, n) SELECT search, tag, sum(n) FROM folded GROUP BY 1, 2 ORDER BY 1, 2
+  ON CONFLICT (search, tag) DO UPDATE SET n = outcomes_search_counts.n + excluded.n;
 END $$ LANGUAGE plpgsql;
 """
 
@@ -195,6 +231,7 @@ _FUNCTION_NAMES = [
     "outcomes_entry_facets_from_sessions()",
     "outcomes_facet_counts_change()",
     "outcomes_fold_facet_changes()",
+    "outcomes_recount_kept_searches()",
 ]
 # (table, function, events): one trigger per event, since a trigger with transition tables has only one.
 _TRIGGERS = [
@@ -244,10 +281,11 @@ def uninstall(connection=default_connection):
     with connection.cursor() as cursor:
         for table, name in trigger_names():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        cursor.execute(f"DROP VIEW IF EXISTS {TAG_COUNTS}, {TAG_PAIRS}")
+        cursor.execute(f"DROP VIEW IF EXISTS {TAG_COUNTS}, {TAG_PAIRS}, {SEARCH_COUNTS}")
         cursor.execute(
             f"DROP TABLE IF EXISTS {ENTRY_FACETS}, outcomes_facet_counts, outcomes_facet_count_changes, "
-            "outcomes_facet_pairs, outcomes_facet_pair_changes"
+            f"outcomes_facet_pairs, outcomes_facet_pair_changes, {KEPT_SEARCHES}, outcomes_search_counts, "
+            "outcomes_search_count_changes"
         )
         cursor.execute("DROP SEQUENCE IF EXISTS outcomes_facet_changes_seq")
         for function in _FUNCTION_NAMES:

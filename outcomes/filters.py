@@ -180,7 +180,11 @@ class EntryFilter(django_filters.FilterSet):
             if data.get("session_ids") and "session" not in conditions:  # a session without its meeting
                 conditions["session"] = Condition(Q(session_id__in=data["session_ids"]))
             if self.query:
-                conditions["q"] = Condition(search.matching(self.search_query), sql=search.row_condition(self.query))
+                conditions["q"] = Condition(
+                    search.matching(self.search_query),
+                    sql=search.row_condition(self.query),
+                    search=search.kept_key(self.query),
+                )
             self._conditions = {name: condition for name, condition in conditions.items() if condition is not None}
         return self._conditions
 

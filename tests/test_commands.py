@@ -185,3 +185,21 @@ def test_the_real_fixtures_load_and_load_again_without_change(db, tmp_path):
     for meeting in Meeting.objects.all():
         run("export_meeting", meeting.slug, "-o", tmp_path / "out.yaml")
         assert "nothing changed" in run("import_meeting", tmp_path / "out.yaml")
+
+
+def test_keep_search_counts_keeps_the_counts_of_the_searches_for_frequent_words(make_entry):
+    from django.db import connection
+
+    from outcomes import kept_searches, search
+
+    for _ in range(3):
+        make_entry(text="Renforcer la coopération transfrontalière.")
+    make_entry(text="Un autre sujet.")
+    out = io.StringIO()
+    call_command("keep_search_counts", "--min-entries", "3", stdout=out)
+    if connection.vendor != "postgresql":
+        assert "Nothing to do" in out.getvalue()
+        return
+    assert "Facet counts kept for" in out.getvalue()
+    assert kept_searches.counts(search.kept_key("coopération"), ["k:"]) == {"k:good_practice": 3}
+    assert kept_searches.counts(search.kept_key("sujet"), ["k:"]) is None  # in one entry: counted when searched

@@ -8,18 +8,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import Generator
-from outcomes import facet_counting, facet_tables
+from outcomes import facet_counting, facet_tables, kept_searches, search
 from outcomes.filters import EntryFilter
 from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Status, Theme
 from outcomes.scope import Region, Scope, regions_of
 
 ROLES = EntryCountry.Role.values
+REWORDINGS = ["La coopération aux frontières.", "Des migrants secourus.", "Un texte sans les mots cherchés."]
 KINDS = Entry.Kind.values
 
 
 @pytest.fixture
 def synthetic(db):
     Generator(160, meetings=4, seed=7).run()
+    kept_searches.keep_frequent_searches(min_entries=1)  # PostgreSQL: the questions' words read kept counts
     return {
         "countries": sorted(set(EntryCountry.objects.values_list("country_id", flat=True))),
         "themes": list(Theme.objects.values_list("slug", flat=True)),
@@ -53,6 +55,7 @@ def writes():
     """Edits as the secretariat makes them: (what, which entry or meeting, which tag)."""
     what = st.sampled_from(
         ["unpublish", "publish", "add theme", "remove countries", "change role", "meeting", "all partners", "region"]
+        + ["reword"]
     )
     return st.lists(st.tuples(what, st.integers(0, 10_000), st.integers(0, 100)), max_size=4)
 
@@ -75,6 +78,9 @@ def write(vocabulary, what, number, tag):
             entry.country_tags.all().delete()
     elif what == "change role":
         EntryCountry.objects.filter(entry=entry).update(role=ROLES[tag % len(ROLES)])
+    elif what == "reword":  # its text gains or loses the words searched (saved: the search index follows)
+        entry.text = REWORDINGS[tag % len(REWORDINGS)]
+        entry.save()
     else:
         meeting = Meeting.objects.get(pk=entry.meeting_id)
         meeting.status = Status.DRAFT if meeting.status == Status.PUBLISHED else Status.PUBLISHED
@@ -288,13 +294,16 @@ def test_a_facet_past_its_time_budget_says_so_instead_of_holding_the_worker(synt
 
 
 def kept_counts():
-    """(tag counts, pair counts) as the two views give them: folded counts plus the changes not yet folded."""
+    """(tag counts, pair counts, search counts) as the views give them: folded counts plus the changes not yet
+    folded."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT tag, n FROM {facet_tables.TAG_COUNTS} WHERE n <> 0")
         tags = dict(cursor.fetchall())
         cursor.execute(f"SELECT a, b, n FROM {facet_tables.TAG_PAIRS} WHERE n <> 0")
         pairs = {(a, b): n for a, b, n in cursor.fetchall()}
-    return tags, pairs
+        cursor.execute(f"SELECT search, tag, n FROM {facet_tables.SEARCH_COUNTS} WHERE n <> 0")
+        searches = {(search, tag): n for search, tag, n in cursor.fetchall()}
+    return tags, pairs, searches
 
 
 def recounted():
@@ -309,7 +318,21 @@ def recounted():
             " WHERE left(a, 2) NOT IN ('s:', 'y:') AND left(b, 2) <> 's:' GROUP BY a, b"
         )
         pairs = {(a, b): n for a, b, n in cursor.fetchall()}
-    return tags, pairs
+        cursor.execute(
+            f"SELECT k.id, tag, count(*) FROM {facet_tables.KEPT_SEARCHES} k JOIN {facet_tables.ENTRY_FACETS} f "
+            "ON f.search_vector @@ k.tsq, unnest(f.tags || '*'::text) AS tag "
+            "WHERE left(tag, 2) NOT IN ('s:', 'y:') GROUP BY 1, 2"
+        )
+        searches = {(search, tag): n for search, tag, n in cursor.fetchall()}
+    return tags, pairs, searches
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept counts are PostgreSQL's")
+def test_the_searches_for_frequent_words_read_kept_counts_and_others_count(synthetic):
+    for word in ["frontières", "coopération", "migrants"]:
+        assert kept_searches.counts(search.kept_key(word), ["k:", "c:"]) is not None, word
+    assert kept_searches.counts(search.kept_key("frontières coopération"), ["k:"]) is None  # two words: counted
+    assert search.kept_key("Maroc") is None  # a country's name also finds its entries: counted
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the count tables are PostgreSQL's")
@@ -317,7 +340,8 @@ def recounted():
 @given(edits=st.lists(st.tuples(writes(), st.booleans()), min_size=1, max_size=5))
 def test_kept_counts_of_tags_and_pairs_stay_exact_through_writes_and_folds(synthetic, edits):
     """Writes append changes; a fold (every hundred statements, or at any time) sums them into the counts. After
-    every write and every fold, each tag's and each pair's count equals a count made again from the facet rows."""
+    every write and every fold, each tag's, each pair's and each kept search's counts equal counts made again from
+    the facet rows."""
     with transaction.atomic():
         for batch, fold in edits:
             for what, number, tag in batch:

@@ -72,6 +72,15 @@ def row_condition(q):
     return sql, params
 
 
+def kept_key(q):
+    """The tsquery of `q` when row_condition(q) is that alone (no tag named): what its facet counts are kept under
+    when it is a frequent word (outcomes/kept_searches.py); None otherwise and on SQLite."""
+    if not uses_postgresql():
+        return None
+    parsed = query(q)
+    return None if parsed.is_empty or tags_named(q) else parsed.tsquery()
+
+
 def row_rank(q):
     """with_rank's `rank` as SQL on a row `f` of outcomes_entry_facets (PostgreSQL), with its parameters; None when
     the query has nothing to rank by."""
