@@ -97,47 +97,45 @@ def first_by_kind(tag, counts, limit):
         return [row[0] for row in cursor.fetchall()]
 
 
-def years_of(tag, few):
-    """For a chart over time of the published entries having `tag` (all of them when None): {year or None: {"meetings":
-    number of meetings, "counts": {kind: n}}} from the kept counts of the `y:<year>:<kind>` tags, or None when the
-    entries come from `few` meetings or fewer (drawn a meeting per bar: kinds_by_meeting()) and on SQLite."""
+def over_time(tag, few):
+    """For a chart over time of the published entries having `tag` (all of them when None), in one query:
+    (years, None) with years {year or None: {"meetings": number of meetings, "counts": {kind: n}}} from the kept
+    counts of the `y:<year>:<kind>` tags; or, when the entries come from `few` meetings or fewer (drawn a meeting per
+    bar), (None, {meeting id: {kind: n}}) counted on their rows (the kind's tag comes first in every array). None on
+    SQLite."""
     if not uses_tag_table():
         return None
     if tag is None:
         meetings, params = f"SELECT substr(tag, 3)::bigint FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = 'm:'", []
         years = f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = 'y:'"
+        rows = "true"
     else:
         meetings = f"SELECT substr(b, 3)::bigint FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = 'm:'"
-        years, params = f"SELECT b, n FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = 'y:'", [tag, tag]
-    found = {}
+        years, params = f"SELECT b, n FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = 'y:'", [tag, tag, tag]
+        rows = "tags && ARRAY[%s]::text[]"
+    found, by_meeting = {}, {}
     with connection.cursor() as cursor:
+        # The count by meeting runs only with few meetings: PostgreSQL tests the uncorrelated condition once.
         cursor.execute(
-            f"SELECT 'm', to_char(start_date, 'YYYY'), count(*) FROM outcomes_meeting WHERE id IN ({meetings}) "
-            f"GROUP BY 2 UNION ALL SELECT 'y', * FROM ({years}) AS kept",
-            params,
+            f"WITH theirs AS (SELECT id, start_date FROM outcomes_meeting WHERE id IN ({meetings})) "
+            f"SELECT 'm', to_char(start_date, 'YYYY'), count(*) FROM theirs GROUP BY 2 "
+            f"UNION ALL SELECT 'y', * FROM ({years}) AS kept "
+            f"UNION ALL SELECT 'k', meeting_id || tags[1], count(*) FROM {ENTRY_FACETS} "
+            f"WHERE {rows} AND (SELECT count(*) FROM theirs) <= %s GROUP BY meeting_id, tags[1]",
+            [*params, few],
         )
         for what, key, n in cursor.fetchall():
             if what == "m":
                 found.setdefault(int(key) if key else None, {"meetings": 0, "counts": {}})["meetings"] = n
-            else:
+            elif what == "y":
                 year, kind = key[2:].split(":")
                 found.setdefault(int(year) if year else None, {"meetings": 0, "counts": {}})["counts"][kind] = n
-    return found if sum(year["meetings"] for year in found.values()) > few else None
-
-
-def kinds_by_meeting(tag):
-    """{meeting id: {kind: n}} over the published entries having `tag`, or None on SQLite. The kind is the first
-    tag of every row (outcomes/facet_tables.py builds the array so): no unnesting."""
-    if not uses_tag_table():
-        return None
-    found = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT meeting_id, tags[1], count(*) FROM {ENTRY_FACETS} WHERE tags && %s::text[] GROUP BY 1, 2", [[tag]]
-        )
-        for meeting_id, kind_tag, n in cursor.fetchall():
-            found.setdefault(meeting_id, {})[kind_tag[2:]] = n
-    return found
+            else:
+                meeting_id, kind = key.split("k:")
+                by_meeting.setdefault(int(meeting_id), {})[kind] = n
+    if sum(year["meetings"] for year in found.values()) > few:
+        return found, None
+    return None, by_meeting
 
 
 def entries_with_all(tags):

@@ -92,11 +92,11 @@ def theme_meetings_chart(theme):
     """The theme's entries by kind, meeting after meeting (or year after year)."""
 
     def compute():
-        tag = f"t:{theme.pk}"
-        if (years := tag_counts.years_of(tag, charts.MEETINGS_ONE_BY_ONE)) is not None:
+        kept = tag_counts.over_time(f"t:{theme.pk}", charts.MEETINGS_ONE_BY_ONE)
+        years, by_meeting = kept or (None, None)
+        if years is not None:
             rows, what = charts.by_year(years)  # PostgreSQL, many meetings: the kept counts by year and kind
         else:
-            by_meeting = tag_counts.kinds_by_meeting(tag)
             if by_meeting is None:
                 by_meeting = counts.kinds_by(Entry.objects.published().filter(themes=theme), "meeting_id")
             rows, what = charts.over_time(by_meeting)
@@ -123,10 +123,13 @@ def meetings_chart():
     """Entries by kind, meeting after meeting (or year after year) in date order; only with several meetings."""
 
     def compute():
-        if (years := tag_counts.years_of(None, charts.MEETINGS_ONE_BY_ONE)) is not None:
+        years, by_meeting = tag_counts.over_time(None, charts.MEETINGS_ONE_BY_ONE) or (None, None)
+        if years is not None:
             rows, what = charts.by_year(years)
         else:
-            rows, what = charts.over_time(counts.kinds_by(Entry.objects.published(), "meeting_id"))
+            if by_meeting is None:
+                by_meeting = counts.kinds_by(Entry.objects.published(), "meeting_id")
+            rows, what = charts.over_time(by_meeting)
         if len(rows) < 2:
             return {"picture": None}
         return chart_context(rows, "chart-meetings", _("Entrées par type, au fil des réunions"), what)
