@@ -29,8 +29,8 @@ from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS
 @dataclass
 class Condition:
     """A condition on entries: `q` through the join tables (any database); `tags`, the same condition as "has one
-        of these tags" in outcomes_entry_facets (PostgreSQL), or None when it is not about tags; `sql`, the same
-        condition as (SQL, parameters) on a row `f` of that table, when it is not about tags alone (a search); `search`,
+    of these tags" in outcomes_entry_facets (PostgreSQL), or None when it is not about tags; `sql`, the same
+    condition as (SQL, parameters) on a row `f` of that table, when it is not about tags alone (a search); `search`,
     for a search alone, the key of its kept counts (outcomes/kept_searches.py)."""
 
     q: Q
@@ -142,14 +142,24 @@ def passes(facets, conditions):
 
 def counts_from_tags(facets, data, conditions):
     """{facet name: {key: count}} for the facets of one pass, from outcomes_entry_facets in one query."""
-    prefixes = sorted({facet.tag_prefix for facet in facets})
+    tag_counts = counts_of_tags(sorted({facet.tag_prefix for facet in facets}), conditions)
+    counts = {facet.name: facet.count_tags(tag_counts, data) for facet in facets}
+    for facet in facets:
+        if counts[facet.name] is None:  # the role facet under chosen countries: one count per role
+            counts[facet.name] = roles_in_countries(facet, data, conditions)
+    return counts
+
+
+def counts_of_tags(prefixes, conditions):
+    """{tag: count} for the tags starting with one of `prefixes` over the entries under `conditions`: kept by the
+    triggers when it can be, counted otherwise."""
     pair = single_tag(conditions)
     if not conditions:
         sql, params = f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [prefixes]
     elif pair and "s:" not in prefixes:  # under one chosen value: the counts of the tags found with it
         sql, params = f"SELECT b, n FROM {TAG_PAIRS} WHERE a = %s AND n > 0 AND left(b, 2) = ANY(%s)", [pair, prefixes]
     elif (key := single_search(conditions)) and (kept := kept_searches.counts(key, prefixes)) is not None:
-        sql = None  # a search for a frequent word: its counts are kept
+        return kept  # a search for a frequent word
     else:
         where, params = where_clause(conditions)
         # The prefixes kept after grouping: a test on each unnested tag cost more than counting them all.
@@ -159,17 +169,9 @@ def counts_from_tags(facets, data, conditions):
             f"WHERE left(tag, 2) = ANY(%s)"
         )
         params.append(prefixes)
-    if sql is None:
-        tag_counts = kept
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            tag_counts = dict(cursor.fetchall())
-    counts = {facet.name: facet.count_tags(tag_counts, data) for facet in facets}
-    for facet in facets:
-        if counts[facet.name] is None:  # the role facet under chosen countries: one count per role
-            counts[facet.name] = roles_in_countries(facet, data, conditions)
-    return counts
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def single_tag(conditions):

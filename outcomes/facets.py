@@ -353,8 +353,7 @@ class MeetingFacet(TagFacet):
         return [MeetingName(*row) for row in Meeting.objects.filter(pk__in=pks).values_list("pk", "slug", "title")]
 
 
-class MeetingName(namedtuple("MeetingName", ["pk", "slug", "title"])):
-    label = None
+MeetingName = namedtuple("MeetingName", ["pk", "slug", "title"])
 
 
 class FrameworkFacet(TagFacet):

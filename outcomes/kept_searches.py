@@ -43,10 +43,10 @@ def keep_frequent_searches(stems=STEMS, min_entries=MIN_ENTRIES):
             queries.add(key)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {KEPT_SEARCHES}")
-        for query in sorted(queries):
-            cursor.execute(
-                f"INSERT INTO {KEPT_SEARCHES} (query, tsq) VALUES (%s, to_tsquery('simple', %s))", [query, query]
-            )
+        cursor.execute(
+            f"INSERT INTO {KEPT_SEARCHES} (query, tsq) SELECT q, to_tsquery('simple', q) FROM unnest(%s::text[]) AS q",
+            [sorted(queries)],
+        )
         cursor.execute("SELECT outcomes_recount_kept_searches()")
     return len(queries)
 

@@ -12,7 +12,7 @@ from ..models import Entry, EntryCountry
 def country_counts(entries=None, role=None):
     """{country code: number of `entries` (published entries by default) naming it}, with `role` if given."""
     if entries is None and role is None and (kept := published_tag_counts(["c:"])) is not None:
-        return {tag[2:]: n for tag, n in kept.items() if tag[:2] == "c:"}  # the counts the triggers keep
+        return {tag[2:]: n for tag, n in kept.items()}  # the counts the triggers keep
     entries = Entry.objects.published() if entries is None else entries
     tags = EntryCountry.objects.filter(entry__in=entries.order_by().values("pk"))
     if role:

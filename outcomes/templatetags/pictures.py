@@ -92,14 +92,7 @@ def theme_meetings_chart(theme):
     """The theme's entries by kind, meeting after meeting (or year after year)."""
 
     def compute():
-        kept = tag_counts.over_time(f"t:{theme.pk}", charts.MEETINGS_ONE_BY_ONE)
-        years, by_meeting = kept or (None, None)
-        if years is not None:
-            rows, what = charts.by_year(years)  # PostgreSQL, many meetings: the kept counts by year and kind
-        else:
-            if by_meeting is None:
-                by_meeting = counts.kinds_by(Entry.objects.published().filter(themes=theme), "meeting_id")
-            rows, what = charts.over_time(by_meeting)
+        rows, what = rows_over_time(f"t:{theme.pk}", Entry.objects.published().filter(themes=theme))
         title = _("Entrées du thème par type, au fil des réunions")
         return chart_context(rows, "chart-theme-meetings", title, what) if len(rows) else {"picture": None}
 
@@ -123,18 +116,23 @@ def meetings_chart():
     """Entries by kind, meeting after meeting (or year after year) in date order; only with several meetings."""
 
     def compute():
-        years, by_meeting = tag_counts.over_time(None, charts.MEETINGS_ONE_BY_ONE) or (None, None)
-        if years is not None:
-            rows, what = charts.by_year(years)
-        else:
-            if by_meeting is None:
-                by_meeting = counts.kinds_by(Entry.objects.published(), "meeting_id")
-            rows, what = charts.over_time(by_meeting)
+        rows, what = rows_over_time(None, Entry.objects.published())
         if len(rows) < 2:
             return {"picture": None}
         return chart_context(rows, "chart-meetings", _("Entrées par type, au fil des réunions"), what)
 
     return rendered("meetings-chart", "includes/pictures/bars.html", compute)
+
+
+def rows_over_time(tag, entries):
+    """(rows, what a row is) of `entries` by kind over time: on PostgreSQL from the kept counts of `tag` (None: all
+    published entries) by year, or by meeting when they are few; on SQLite counted on `entries`."""
+    years, by_meeting = tag_counts.over_time(tag, charts.MEETINGS_ONE_BY_ONE) or (None, None)
+    if years is not None:
+        return charts.by_year(years)
+    if by_meeting is None:
+        by_meeting = counts.kinds_by(entries, "meeting_id")
+    return charts.over_time(by_meeting)
 
 
 def chart_context(rows, picture_id, title, what):
