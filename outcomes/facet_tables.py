@@ -30,6 +30,7 @@ from django.db import connection as default_connection
 ENTRY_FACETS = "outcomes_entry_facets"
 TAG_COUNTS, TAG_PAIRS = "outcomes_tag_counts", "outcomes_tag_pairs"  # what readers read: folded plus changes
 KEPT_SEARCHES, SEARCH_COUNTS = "outcomes_kept_searches", "outcomes_search_tag_counts"  # outcomes/kept_searches.py
+SEARCH_FIRSTS = "outcomes_search_firsts"  # the first ids of a kept search by relevance (outcomes/kept_searches.py)
 FOLD_EVERY = 100  # statements changing the facet rows between two folds of their changes
 
 _TABLES = f"""
@@ -63,12 +64,19 @@ CREATE INDEX IF NOT EXISTS outcomes_facet_pair_changes_a ON outcomes_facet_pair_
 CREATE SEQUENCE IF NOT EXISTS outcomes_facet_changes_seq;
 -- the searches for frequent words whose tag counts are kept (outcomes/kept_searches.py chooses them), and the counts
 -- (sessions' and years' tags left out: no facet counts them under a search alone)
-CREATE TABLE IF NOT EXISTS {KEPT_SEARCHES} (id serial PRIMARY KEY, query text UNIQUE NOT NULL, tsq tsquery NOT NULL);
+-- a search finds the entries its words match or that have one of the tags it names
+CREATE TABLE IF NOT EXISTS {KEPT_SEARCHES} (id serial PRIMARY KEY, query text NOT NULL, tsq tsquery NOT NULL);
+ALTER TABLE {KEPT_SEARCHES} ADD COLUMN IF NOT EXISTS tags text[] NOT NULL DEFAULT '{{}}';
+ALTER TABLE {KEPT_SEARCHES} DROP CONSTRAINT IF EXISTS {KEPT_SEARCHES}_query_key;  -- before tags (migration 0021)
+CREATE UNIQUE INDEX IF NOT EXISTS {KEPT_SEARCHES}_key ON {KEPT_SEARCHES} (query, tags);
 CREATE TABLE IF NOT EXISTS outcomes_search_counts (
   search integer, tag text, n integer NOT NULL, PRIMARY KEY (search, tag));
 CREATE TABLE IF NOT EXISTS outcomes_search_count_changes (
   search integer NOT NULL, tag text NOT NULL, n integer NOT NULL);
 CREATE INDEX IF NOT EXISTS outcomes_search_count_changes_search ON outcomes_search_count_changes (search);
+-- a kept search's first entries by relevance for a reader's language; a write to one of its entries removes them
+CREATE TABLE IF NOT EXISTS {SEARCH_FIRSTS} (
+  search integer, lang text, ids bigint[] NOT NULL, PRIMARY KEY (search, lang));
 CREATE OR REPLACE VIEW {TAG_COUNTS} AS
   SELECT tag, sum(n)::integer AS n FROM (
     SELECT tag, n FROM outcomes_facet_counts UNION ALL SELECT tag, n FROM outcomes_facet_count_changes) AS c
@@ -126,9 +134,10 @@ END $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION outcomes_recount_kept_searches() RETURNS void AS $$
 BEGIN
   PERFORM set_config('work_mem', '256MB', true);
-  TRUNCATE outcomes_search_counts, outcomes_search_count_changes;
+  TRUNCATE outcomes_search_counts, outcomes_search_count_changes, {SEARCH_FIRSTS};
   INSERT INTO outcomes_search_counts (search, tag, n)
-    SELECT k.id, tag, count(*) FROM {KEPT_SEARCHES} k JOIN {ENTRY_FACETS} f ON f.search_vector @@ k.tsq
+    SELECT k.id, tag, count(*) FROM {KEPT_SEARCHES} k
+    JOIN {ENTRY_FACETS} f ON f.search_vector @@ k.tsq OR f.tags && k.tags
     CROSS JOIN LATERAL unnest(f.tags || '*'::text) AS tag WHERE left(tag, 2) NOT IN ('s:', 'y:') GROUP BY 1, 2;
 END $$ LANGUAGE plpgsql;
 
@@ -194,8 +203,14 @@ BEGIN
   IF current_setting('outcomes.rebuilding', true) IS DISTINCT FROM 'on' THEN
     EXECUTE format(
       'INSERT INTO outcomes_search_count_changes (search, tag, n) '
-      'SELECT k.id, tag, %s * count(*) FROM %I r JOIN {KEPT_SEARCHES} k ON r.search_vector @@ k.tsq, '
+      'SELECT k.id, tag, %s * count(*) FROM %I r '
+      'JOIN {KEPT_SEARCHES} k ON r.search_vector @@ k.tsq OR r.tags && k.tags, '
       'unnest(r.tags || ''*''::text) AS tag WHERE left(tag, 2) NOT IN (''s:'', ''y:'') GROUP BY 1, 2', sign, changed);
+    -- Shared: readers storing first ids take it alone, so none stores ids read before this change commits.
+    PERFORM pg_advisory_xact_lock_shared(hashtext('{SEARCH_FIRSTS}'));
+    EXECUTE format(
+      'DELETE FROM {SEARCH_FIRSTS} WHERE search IN ('
+      'SELECT k.id FROM %I r JOIN {KEPT_SEARCHES} k ON r.search_vector @@ k.tsq OR r.tags && k.tags)', changed);
   END IF;
   IF nextval('outcomes_facet_changes_seq') % {FOLD_EVERY} = 0 THEN
     PERFORM outcomes_fold_facet_changes();
@@ -285,7 +300,7 @@ def uninstall(connection=default_connection):
         cursor.execute(
             f"DROP TABLE IF EXISTS {ENTRY_FACETS}, outcomes_facet_counts, outcomes_facet_count_changes, "
             f"outcomes_facet_pairs, outcomes_facet_pair_changes, {KEPT_SEARCHES}, outcomes_search_counts, "
-            "outcomes_search_count_changes"
+            f"outcomes_search_count_changes, {SEARCH_FIRSTS}"
         )
         cursor.execute("DROP SEQUENCE IF EXISTS outcomes_facet_changes_seq")
         for function in _FUNCTION_NAMES:

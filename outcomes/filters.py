@@ -233,7 +233,8 @@ class EntryFilter(django_filters.FilterSet):
             return self.ordered(queryset)
         where, params = where_clause(self.conditions())
         if self.sort_order == SORT_RELEVANCE:
-            return OrderedIds(where, params, "relevance", rank=search.row_rank(self.search_query))
+            rank, kept = search.row_rank(self.search_query), search.kept_key(self.query)
+            return OrderedIds(where, params, "relevance", rank=rank, kept=kept if len(self.conditions()) == 1 else None)
         return OrderedIds(where, params, "newest" if self.sort_order == SORT_NEWEST else "document")
 
     # --- facets ----------------------------------------------------------------------------------------------

@@ -11,12 +11,14 @@ and by `manage.py keep_search_counts` when meetings have been added: until then 
 only slower, never wrong.
 """
 
-from django.db import connection
+from django.db import connection, transaction
 
-from .facet_tables import ENTRY_FACETS, KEPT_SEARCHES, SEARCH_COUNTS
+from .facet_tables import ENTRY_FACETS, KEPT_SEARCHES, SEARCH_COUNTS, SEARCH_FIRSTS
+from .translation import reader_language
 
 STEMS = 150
 MIN_ENTRIES = 2000  # fewer entries are counted in ~10 ms at 100,000: not worth a trigger's work on every write
+FIRST_IDS = 100  # the entries kept in relevance order: the first page of every size, the first four of 25
 
 
 def uses_kept_searches():
@@ -37,31 +39,85 @@ def keep_frequent_searches(stems=STEMS, min_entries=MIN_ENTRIES):
             [min_entries, stems],
         )
         frequent = [row[0] for row in cursor.fetchall()]
-    queries = set()
+    keys = set()
     for word in SearchWord.objects.filter(stem__in=frequent).values_list("word", flat=True).distinct():
-        if key := search.kept_key(word):
-            queries.add(key)
+        # ranked by ts_rank alone, as outcomes_search_firsts is filled (a word the analyser cuts in two is not)
+        if (key := search.kept_key(word)) and search.query(word).phrase_tsquery() is None:
+            keys.add(key)
+    keys = sorted(keys)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {KEPT_SEARCHES}")
         cursor.execute(
-            f"INSERT INTO {KEPT_SEARCHES} (query, tsq) SELECT q, to_tsquery('simple', q) FROM unnest(%s::text[]) AS q",
-            [sorted(queries)],
+            f"INSERT INTO {KEPT_SEARCHES} (query, tsq, tags) "
+            "SELECT q, to_tsquery('simple', q), string_to_array(t, ' ') FROM unnest(%s::text[], %s::text[]) AS k(q, t)",
+            [[query for query, _tags in keys], [" ".join(tags) for _query, tags in keys]],
         )
         cursor.execute("SELECT outcomes_recount_kept_searches()")
-    return len(queries)
+    rank_kept_searches()
+    return len(keys)
+
+
+def rank_kept_searches():
+    """Stores the first ids by relevance of every kept search, for both languages, in one statement: ranked as the
+    explorer ranks (outcomes/search: ts_rank with the reader's weights; a kept search has no phrase to add)."""
+    from .listing import OrderedIds
+    from .search import RANK_WEIGHTS
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SEARCH_FIRSTS} (search, lang, ids) "
+            f"SELECT k.id, w.lang, ARRAY(SELECT f.entry_id FROM {ENTRY_FACETS} f "
+            f"WHERE f.search_vector @@ k.tsq OR f.tags && k.tags "
+            f"ORDER BY ts_rank(w.weights, f.search_vector, k.tsq) DESC, {OrderedIds.ORDERS['document']} LIMIT %s) "
+            f"FROM {KEPT_SEARCHES} k, (VALUES ('fr', %s::real[]), ('en', %s::real[])) AS w(lang, weights) "
+            "ON CONFLICT DO NOTHING",
+            [FIRST_IDS, RANK_WEIGHTS["fr"], RANK_WEIGHTS["en"]],
+        )
 
 
 def counts(key, prefixes):
     """{tag: number of published entries the search `key` (search.kept_key()) finds having it}, for the tags
     starting with one of `prefixes`, or None when that search is not kept."""
+    query, tags = key
+    kept = f"{KEPT_SEARCHES} WHERE query = %s AND tags = %s::text[]"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT tag, n FROM {SEARCH_COUNTS} WHERE search = (SELECT id FROM {KEPT_SEARCHES} WHERE query = %s) "
-            f"AND n > 0 AND left(tag, 2) = ANY(%s) "
-            f"UNION ALL SELECT NULL, count(*) FROM {KEPT_SEARCHES} WHERE query = %s",
-            [key, prefixes, key],
+            f"SELECT tag, n FROM {SEARCH_COUNTS} WHERE search = (SELECT id FROM {kept}) "
+            f"AND n > 0 AND left(tag, 2) = ANY(%s) UNION ALL SELECT NULL, count(*) FROM {kept}",
+            [query, list(tags), prefixes, query, list(tags)],
         )
         rows = cursor.fetchall()
     found = {tag: n for tag, n in rows if tag is not None}
     kept = next(n for tag, n in rows if tag is None)  # whether the search is kept at all
     return found if kept else None
+
+
+def first_ids(key, ranked):
+    """The first FIRST_IDS ids in relevance order, for the reader's language, of the search `key`
+    (search.kept_key()): stored, or ranked by `ranked` (SQL and parameters selecting them) and stored. None when
+    the search is not kept, or when a write is changing entries (the caller ranks its page itself)."""
+    query, tags = key
+    lang = reader_language()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT k.id, f.ids FROM {KEPT_SEARCHES} k LEFT JOIN {SEARCH_FIRSTS} f ON f.search = k.id AND f.lang = %s "
+            "WHERE k.query = %s AND k.tags = %s::text[]",
+            [lang, query, list(tags)],
+        )
+        row = cursor.fetchone()
+    if row is None or row[1] is not None:
+        return row and row[1]
+    sql, params = ranked
+    # Alone, or not at all: a writer holds this lock shared from its change to its commit (outcomes/facet_tables.py),
+    # so no ids read before a change are stored after its trigger removed the old ones.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [SEARCH_FIRSTS])
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute(
+            f"INSERT INTO {SEARCH_FIRSTS} (search, lang, ids) SELECT %s, %s, ARRAY({sql}) "
+            "ON CONFLICT DO NOTHING RETURNING ids",
+            [row[0], lang, *params],
+        )
+        stored = cursor.fetchone()
+    return stored and stored[0]

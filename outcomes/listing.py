@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import kept_searches, search
 from .caching import cached_by_version
 from .facet_tables import ENTRY_FACETS, TAG_COUNTS
 from .models import Country, Entry, EntryCountry, Organisation, Session, Theme
@@ -174,13 +174,14 @@ class OrderedIds:
     FEW = 5000  # fewer matches than this: sort them (a few ms) rather than walk an order index
     count_hint = None  # the total when the caller knows it (paginate)
 
-    def __init__(self, where, params, order, rank=None):
-        self.where, self.params, self.order_params = where, params, []
+    def __init__(self, where, params, order, rank=None, kept=None):
+        self.where, self.params, self.order_params, self.kept = where, params, [], None
         if order == "relevance" and rank is None:  # nothing to rank by: every rank would be 0
             order = "document"
         if order == "relevance":  # every match ranked and sorted: no index gives this order
             rank_sql, self.order_params = rank
             self.order = self.sorted_order = f"{rank_sql} DESC, {self.ORDERS['document']}"
+            self.kept = kept  # a frequent word's search: its first ids by relevance are kept (kept_searches.py)
         else:
             self.order, self.sorted_order = self.ORDERS[order], self.SORTED[order]
 
@@ -197,12 +198,20 @@ class OrderedIds:
         return IdSlice(self, bounds.start or 0, bounds.stop)
 
     def ids(self, start, stop):
+        if self.kept and stop <= kept_searches.FIRST_IDS:
+            first = kept_searches.first_ids(self.kept, self.select(0, kept_searches.FIRST_IDS))
+            if first is not None:
+                return first[start:stop]
+        with connection.cursor() as cursor:
+            cursor.execute(*self.select(start, stop))
+            return [row[0] for row in cursor.fetchall()]
+
+    def select(self, start, stop):
+        """The SQL selecting the ids from `start` to `stop`, and its parameters."""
         few = self.where != "true" and self.count_hint is not None and self.count_hint < self.FEW
         order = self.sorted_order if few else self.order
         sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {order} LIMIT %s OFFSET %s"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.params, *self.order_params, stop - start, start])
-            return [row[0] for row in cursor.fetchall()]
+        return sql, [*self.params, *self.order_params, stop - start, start]
 
     def __len__(self):
         return self.count()

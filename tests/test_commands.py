@@ -200,6 +200,8 @@ def test_keep_search_counts_keeps_the_counts_of_the_searches_for_frequent_words(
     if connection.vendor != "postgresql":
         assert "Nothing to do" in out.getvalue()
         return
-    assert "Facet counts kept for" in out.getvalue()
+    assert "Facet counts and first entries kept for" in out.getvalue()
     assert kept_searches.counts(search.kept_key("coopération"), ["k:"]) == {"k:good_practice": 3}
+    ranked = Entry.objects.filter(text__contains="coopération").order_by("pk").values_list("pk", flat=True)
+    assert sorted(kept_searches.first_ids(search.kept_key("coopération"), None)) == list(ranked)  # stored: no ranking
     assert kept_searches.counts(search.kept_key("sujet"), ["k:"]) is None  # in one entry: counted when searched

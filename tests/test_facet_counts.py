@@ -2,16 +2,20 @@
 made by brute force over the published entries in Python (on PostgreSQL they come from the tag table the
 triggers keep, on SQLite from the join tables). And a facet past its time budget says so instead of counting."""
 
+import psycopg
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import Generator
 from outcomes import facet_counting, facet_tables, kept_searches, search
 from outcomes.filters import EntryFilter
+from outcomes.listing import OrderedIds
 from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Status, Theme
 from outcomes.scope import Region, Scope, regions_of
+from outcomes.search import RANK_WEIGHTS
 
 ROLES = EntryCountry.Role.values
 REWORDINGS = ["La coopération aux frontières.", "Des migrants secourus.", "Un texte sans les mots cherchés."]
@@ -42,7 +46,7 @@ def questions():
             "theme": st.lists(st.integers(0, 20), min_size=1, max_size=2, unique=True),
             "organisation": st.lists(st.integers(0, 20), min_size=1, max_size=2, unique=True),
             "meeting": st.integers(0, 10),
-            "q": st.sampled_from(["frontières", "coopération", "migrants"]),
+            "q": st.sampled_from(["frontières", "coopération", "migrants", "Maroc"]),
             "country_match": st.sampled_from(["any", "all"]),
             "theme_match": st.sampled_from(["any", "all"]),
             "organisation_match": st.sampled_from(["any", "all"]),
@@ -320,7 +324,7 @@ def recounted():
         pairs = {(a, b): n for a, b, n in cursor.fetchall()}
         cursor.execute(
             f"SELECT k.id, tag, count(*) FROM {facet_tables.KEPT_SEARCHES} k JOIN {facet_tables.ENTRY_FACETS} f "
-            "ON f.search_vector @@ k.tsq, unnest(f.tags || '*'::text) AS tag "
+            "ON f.search_vector @@ k.tsq OR f.tags && k.tags, unnest(f.tags || '*'::text) AS tag "
             "WHERE left(tag, 2) NOT IN ('s:', 'y:') GROUP BY 1, 2"
         )
         searches = {(search, tag): n for search, tag, n in cursor.fetchall()}
@@ -329,10 +333,40 @@ def recounted():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept counts are PostgreSQL's")
 def test_the_searches_for_frequent_words_read_kept_counts_and_others_count(synthetic):
-    for word in ["frontières", "coopération", "migrants"]:
+    for word in ["frontières", "coopération", "migrants", "Maroc"]:
         assert kept_searches.counts(search.kept_key(word), ["k:", "c:"]) is not None, word
     assert kept_searches.counts(search.kept_key("frontières coopération"), ["k:"]) is None  # two words: counted
-    assert search.kept_key("Maroc") is None  # a country's name also finds its entries: counted
+    assert search.kept_key("Maroc")[1] == ("c:MA",)  # a country's name also finds the entries tagged with it
+
+
+def first_ids_stored():
+    """{(search, language): ids} of outcomes_search_firsts."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT search, lang, ids FROM {facet_tables.SEARCH_FIRSTS}")
+        return {(search, lang): ids for search, lang, ids in cursor.fetchall()}
+
+
+def first_ids_ranked():
+    """The same first ids ranked again from the facet rows, as the explorer ranks a search."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, query, tags FROM {facet_tables.KEPT_SEARCHES}")
+        kept = cursor.fetchall()
+    ranked = {}
+    for lang in ("fr", "en"):
+        with translation.override(lang):
+            for search_id, query, tags in kept:
+                where = "(f.search_vector @@ to_tsquery('simple', %s) OR f.tags && %s::text[])"
+                rank = ("ts_rank(%s::real[], f.search_vector, to_tsquery('simple', %s))", [RANK_WEIGHTS[lang], query])
+                ordered = OrderedIds(where, [query, tags], "relevance", rank=rank)
+                ranked[search_id, lang] = ordered.ids(0, kept_searches.FIRST_IDS)
+    return ranked
+
+
+def assert_first_ids_exact():
+    """Every stored list of first ids is the ranking made again (a write removes those it may change)."""
+    ranked = first_ids_ranked()
+    stored = first_ids_stored()
+    assert stored == {key: ranked[key] for key in stored}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the count tables are PostgreSQL's")
@@ -341,16 +375,70 @@ def test_the_searches_for_frequent_words_read_kept_counts_and_others_count(synth
 def test_kept_counts_of_tags_and_pairs_stay_exact_through_writes_and_folds(synthetic, edits):
     """Writes append changes; a fold (every hundred statements, or at any time) sums them into the counts. After
     every write and every fold, each tag's, each pair's and each kept search's counts equal counts made again from
-    the facet rows."""
+    the facet rows, and each kept search's first ids by relevance, when stored, equal a ranking made again."""
     with transaction.atomic():
         for batch, fold in edits:
             for what, number, tag in batch:
                 write(synthetic, what, number, tag)
                 assert kept_counts() == recounted()
+                assert_first_ids_exact()
             if fold:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT outcomes_fold_facet_changes()")
                     cursor.execute("SELECT count(*) FROM outcomes_facet_pair_changes")
                     assert cursor.fetchone()[0] == 0
                 assert kept_counts() == recounted()
+                kept_searches.rank_kept_searches()  # those a write removed, ranked again
+                assert_first_ids_exact()
         transaction.set_rollback(True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept first ids are PostgreSQL's")
+def test_a_frequent_word_pages_from_its_kept_first_ids_as_from_a_ranking(synthetic, client):
+    """The explorer's pages of a kept search by relevance are the same whether its first ids are stored, ranked
+    again and stored by this reader, or beyond them; in French and in English."""
+    Generator(300, meetings=3, seed=9).run()  # more than FIRST_IDS entries find the word
+    kept_searches.keep_frequent_searches(min_entries=1)
+    word = "coopération"
+    key = search.kept_key(word)
+
+    def ranking():
+        return OrderedIds(*search.row_condition(word), "relevance", rank=search.row_rank(word))
+
+    assert ranking().count() > kept_searches.FIRST_IDS + 25
+    for lang in ("fr", "en"):
+        with translation.override(lang):
+            for size, page in [(25, 1), (10, 3), (100, 1), (25, 5)]:
+                path = "/entries/" if lang == "fr" else "/en/entries/"
+                shown = client.get(path, {"q": word, "page_size": size, "page": page})
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DELETE FROM {facet_tables.SEARCH_FIRSTS}")
+                expected = ranking().ids((page - 1) * size, page * size)
+                assert [entry.pk for entry in shown.context["entries"]] == expected
+                assert kept_searches.first_ids(key, ranking().select(0, 100)) == ranking().ids(0, 100)
+                assert [stored for _search, stored in first_ids_stored()] == [lang]  # stored by that reader
+                kept_searches.rank_kept_searches()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept first ids are PostgreSQL's")
+def test_a_reader_stores_no_first_ids_while_a_write_is_in_progress(synthetic, django_db_blocker):
+    """A writer holds the lock shared from its change to its commit: the reader then ranks its page itself, so it
+    cannot store ids read before the change after the change removed the old ones."""
+    key = search.kept_key("frontières")
+    ranked = OrderedIds(*search.row_condition("frontières"), "relevance", rank=search.row_rank("frontières"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {facet_tables.SEARCH_FIRSTS}")
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or None,
+        dbname=settings_dict["NAME"],
+        autocommit=True,
+    ) as writer:
+        writer.execute("SELECT pg_advisory_lock_shared(hashtext(%s))", [facet_tables.SEARCH_FIRSTS])
+        assert kept_searches.first_ids(key, ranked.select(0, kept_searches.FIRST_IDS)) is None
+        assert first_ids_stored() == {}
+        writer.execute("SELECT pg_advisory_unlock_shared(hashtext(%s))", [facet_tables.SEARCH_FIRSTS])
+    assert kept_searches.first_ids(key, ranked.select(0, kept_searches.FIRST_IDS)) == ranked.ids(0, 100)

@@ -73,12 +73,12 @@ def row_condition(q):
 
 
 def kept_key(q):
-    """The tsquery of `q` when row_condition(q) is that alone (no tag named): what its facet counts are kept under
-    when it is a frequent word (outcomes/kept_searches.py); None otherwise and on SQLite."""
+    """(tsquery, tags named) of `q`, what row_condition(q) finds: the key its facet counts are kept under when it is
+    a frequent word (outcomes/kept_searches.py); None for an empty query and on SQLite."""
     if not uses_postgresql():
         return None
     parsed = query(q)
-    return None if parsed.is_empty or tags_named(q) else parsed.tsquery()
+    return None if parsed.is_empty else (parsed.tsquery(), tuple(sorted(tag.facet_tag for tag in tags_named(q))))
 
 
 def row_rank(q):

@@ -1,6 +1,6 @@
 """`manage.py keep_search_counts`: choose again the searches whose facet counts are kept (outcomes/kept_searches.py),
-from the most frequent words of the published entries, and count them. Run it after adding meetings: the choice is
-not remade on every write."""
+from the most frequent words of the published entries, count them and rank their first entries. Run it after adding
+meetings and after an upgrade: the choice is not remade on every write."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -9,7 +9,10 @@ from outcomes import kept_searches
 
 
 class Command(BaseCommand):
-    help = "Choose the searches for the most frequent words whose facet counts are kept, and count them (PostgreSQL)."
+    help = (
+        "Choose the searches for the most frequent words whose facet counts and first entries by relevance are kept, "
+        "count and rank them (PostgreSQL)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--stems", type=int, default=kept_searches.STEMS, help="How many frequent stems.")
@@ -23,4 +26,4 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             kept = kept_searches.keep_frequent_searches(stems, min_entries)
-        self.stdout.write(self.style.SUCCESS(f"Facet counts kept for {kept} searches."))
+        self.stdout.write(self.style.SUCCESS(f"Facet counts and first entries kept for {kept} searches."))
