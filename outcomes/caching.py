@@ -55,6 +55,24 @@ def cached_by_version(key, compute):
     return value
 
 
+# Small values every page reads (the names of the countries, themes…), held in this process for the current version.
+_process_memo = {}
+
+
+def memoized_by_version(key, compute):
+    """compute() once per content version and language in this process: for small values read on most pages, which
+    the shared cache would give back only after unpickling them, and which a query would cost more to fetch."""
+    version = (content_version(), get_language())
+    held = _process_memo.get(key)
+    if held is None or held[0] != version:
+        held = _process_memo[key] = (version, compute())
+    return held[1]
+
+
+def forget_memos():
+    _process_memo.clear()
+
+
 @functools.cache
 def release():
     """Changes when the code, templates or translations change, so a deployment also changes every ETag. A digest

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
+from .caching import memoized_by_version
 from .facet_counting import Condition
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
 from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
@@ -150,8 +151,10 @@ class TagFacet(Facet):
         return self.model.objects.all()
 
     def load(self, pks):
-        """The objects of these primary keys, to name their options."""
-        return list(self.objects().filter(pk__in=pks))
+        """The objects of these primary keys, to name their options: from all of them, held for the content version
+        (a few hundred countries, themes, organisations, items)."""
+        every = memoized_by_version(f"facet-objects:{self.name}", lambda: {obj.pk: obj for obj in self.objects()})
+        return [every[pk] for pk in pks if pk in every]
 
     def options(self, counts, data):
         """The FACET_LIMIT options with most entries and the chosen ones; the others in `more` (behind « show

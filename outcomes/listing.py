@@ -34,47 +34,55 @@ ORGANISATION_FIELDS = ["id", "slug", "acronym", "name", "name_en", "kind", "coun
 
 
 def with_tags_in_chunks(queryset, chunk_size):
-    """The entries of `queryset` one chunk at a time, each with what `for_cards()` loads, for streamed exports.
-
-    prefetch_related() clones a queryset for every entry and relation, most of a large export's time: here each
-    chunk's tags come from three plain queries (values, no link objects), in the same order as `for_cards()`, and
-    are attached as the prefetch cache, so `entry.themes.all()` and the others read them without a query; each
+    """The entries of `queryset` one chunk at a time, each with what `for_cards()` loads, for streamed exports: each
     country, theme and organisation is one object for the whole export."""
     rows = queryset.defer("search_vector", *INDEX_FIELDS).select_related("meeting", "session__parent__parent")
     rows = rows.iterator(chunk_size=chunk_size)
     shared = {}  # each country, theme and organisation built once per export, shared by its entries
+    while chunk := list(itertools.islice(rows, chunk_size)):
+        yield from with_tags(chunk, shared)
+
+
+def with_tags(entries, shared=None):
+    """The entries, each with its tags as `for_cards()` loads them, in three plain queries.
+
+    prefetch_related() clones a queryset for every entry and relation, most of a large export's time and a good
+    part of a page's: here the tags come from three plain queries (values, no link objects), in the same order as
+    `for_cards()`, and are attached as the prefetch cache, so `entry.themes.all()` and the others read them without
+    a query."""
+    shared = {} if shared is None else shared
+    db = entries[0]._state.db if entries else None
 
     def tag(model, fields, values):
         key = (model, values[0])
         if key not in shared:
-            shared[key] = model.from_db(queryset.db, fields, values)  # fields not read stay deferred
+            shared[key] = model.from_db(db, fields, values)  # fields not read stay deferred
         return shared[key]
 
-    while chunk := list(itertools.islice(rows, chunk_size)):
-        ids = [entry.pk for entry in chunk]
-        countries, themes, organisations = defaultdict(list), defaultdict(list), defaultdict(list)
-        rows_of = EntryCountry.objects.filter(entry_id__in=ids).in_role_order()
-        for pk, entry_id, code, role, name_fr, name_en in rows_of.values_list(
-            "pk", "entry_id", "country_id", "role", "country__name_fr", "country__name_en"
-        ):
-            country_tag = EntryCountry(pk=pk, entry_id=entry_id, country_id=code, role=role)
-            country_tag.country = tag(Country, ["code", "name_fr", "name_en"], [code, name_fr, name_en])
-            countries[entry_id].append(country_tag)
-        for model, through, column, fields, found in [
-            (Theme, Entry.themes.through, "theme", ["id", "slug", "name_fr", "name_en"], themes),
-            (Organisation, Entry.organisations.through, "organisation", ORGANISATION_FIELDS, organisations),
-        ]:
-            links = through.objects.filter(entry_id__in=ids)
-            links = links.order_by(*[f"{column}__{name}" for name in model._meta.ordering])
-            for entry_id, *values in links.values_list("entry_id", *[f"{column}__{field}" for field in fields]):
-                found[entry_id].append(tag(model, fields, values))
-        for entry in chunk:
-            entry._prefetched_objects_cache = {
-                "country_tags": countries[entry.pk],
-                "themes": themes[entry.pk],
-                "organisations": organisations[entry.pk],
-            }
-        yield from chunk
+    ids = [entry.pk for entry in entries]
+    countries, themes, organisations = defaultdict(list), defaultdict(list), defaultdict(list)
+    rows_of = EntryCountry.objects.filter(entry_id__in=ids).in_role_order()
+    for pk, entry_id, code, role, name_fr, name_en in rows_of.values_list(
+        "pk", "entry_id", "country_id", "role", "country__name_fr", "country__name_en"
+    ):
+        country_tag = EntryCountry(pk=pk, entry_id=entry_id, country_id=code, role=role)
+        country_tag.country = tag(Country, ["code", "name_fr", "name_en"], [code, name_fr, name_en])
+        countries[entry_id].append(country_tag)
+    for model, through, column, fields, found in [
+        (Theme, Entry.themes.through, "theme", ["id", "slug", "name_fr", "name_en"], themes),
+        (Organisation, Entry.organisations.through, "organisation", ORGANISATION_FIELDS, organisations),
+    ]:
+        links = through.objects.filter(entry_id__in=ids)
+        links = links.order_by(*[f"{column}__{name}" for name in model._meta.ordering])
+        for entry_id, *values in links.values_list("entry_id", *[f"{column}__{field}" for field in fields]):
+            found[entry_id].append(tag(model, fields, values))
+    for entry in entries:
+        entry._prefetched_objects_cache = {
+            "country_tags": countries[entry.pk],
+            "themes": themes[entry.pk],
+            "organisations": organisations[entry.pk],
+        }
+    return entries
 
 
 def heading_of(headings, session_id, *titles_and_deeper):
@@ -126,7 +134,8 @@ class PageEntries(Sequence):
 
     def load(self):
         if self.loaded is None:
-            entries = Entry.objects.filter(pk__in=self.pks).for_cards()
+            entries = Entry.objects.filter(pk__in=self.pks).defer("search_vector", *INDEX_FIELDS)
+            entries = with_tags(list(entries.select_related("meeting", "session__parent__parent")))
             by_pk = {entry.pk: entry for entry in entries}
             self.loaded = [by_pk[pk] for pk in self.pks if pk in by_pk]
             if self.q:  # the query read and its tags named once for the page, not once per card

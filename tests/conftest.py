@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from outcomes.caching import forget_memos
 from outcomes.models import Country, Entry, EntryCountry, Meeting, Session, Status, Theme
 
 _sequence = itertools.count(1)
@@ -16,6 +17,7 @@ def _empty_cache_after_each_test():
     to the end (the test client closes a streamed response only then; outcomes/ops/exports.py)."""
     yield
     cache.clear()
+    forget_memos()
 
 
 @pytest.fixture(autouse=True)
