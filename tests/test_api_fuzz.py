@@ -37,7 +37,7 @@ def cases():
 # back the data migrations' rows, countries and groups).
 @ON_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("path, name, mode", cases())
+@pytest.mark.parametrize("path, name, mode", list(cases()))
 def test_no_input_breaks_the_api(corpus, live_server, path, name, mode):
     schema = schemathesis.openapi.from_dict(openapi.schema())
     operation = schema[path]["GET"]
