@@ -16,7 +16,14 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .facet_counting import Condition, count_facets, tags_condition_sql, uses_tag_table, where_clause
+from .facet_counting import (
+    Condition,
+    count_facets,
+    single_search,
+    tags_condition_sql,
+    uses_tag_table,
+    where_clause,
+)
 from .facets import FACET_LIMIT, MATCH_ALL, MATCH_ANY, explorer_facets, framework_items
 from .listing import OrderedIds
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme
@@ -233,8 +240,8 @@ class EntryFilter(django_filters.FilterSet):
             return self.ordered(queryset)
         where, params = where_clause(self.conditions())
         if self.sort_order == SORT_RELEVANCE:
-            rank, kept = search.row_rank(self.search_query), search.kept_key(self.query)
-            return OrderedIds(where, params, "relevance", rank=rank, kept=kept if len(self.conditions()) == 1 else None)
+            kept = single_search(self.conditions())  # a search alone: its first ids may be kept
+            return OrderedIds(where, params, "relevance", rank=search.row_rank(self.search_query), kept=kept)
         return OrderedIds(where, params, "newest" if self.sort_order == SORT_NEWEST else "document")
 
     # --- facets ----------------------------------------------------------------------------------------------

@@ -75,16 +75,23 @@ def rank_kept_searches():
         )
 
 
+KEPT_IS = "k.query = %s AND k.tags = %s::text[]"  # the row `k` of outcomes_kept_searches of a key: kept_is(key)
+
+
+def kept_is(key):
+    query, tags = key
+    return [query, list(tags)]
+
+
 def counts(key, prefixes):
     """{tag: number of published entries the search `key` (search.kept_key()) finds having it}, for the tags
     starting with one of `prefixes`, or None when that search is not kept."""
-    query, tags = key
-    kept = f"{KEPT_SEARCHES} WHERE query = %s AND tags = %s::text[]"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT tag, n FROM {SEARCH_COUNTS} WHERE search = (SELECT id FROM {kept}) "
-            f"AND n > 0 AND left(tag, 2) = ANY(%s) UNION ALL SELECT NULL, count(*) FROM {kept}",
-            [query, list(tags), prefixes, query, list(tags)],
+            f"SELECT tag, n FROM {SEARCH_COUNTS} WHERE search = (SELECT k.id FROM {KEPT_SEARCHES} k WHERE {KEPT_IS}) "
+            f"AND n > 0 AND left(tag, 2) = ANY(%s) "
+            f"UNION ALL SELECT NULL, count(*) FROM {KEPT_SEARCHES} k WHERE {KEPT_IS}",
+            [*kept_is(key), prefixes, *kept_is(key)],
         )
         rows = cursor.fetchall()
     found = {tag: n for tag, n in rows if tag is not None}
@@ -96,13 +103,12 @@ def first_ids(key, ranked):
     """The first FIRST_IDS ids in relevance order, for the reader's language, of the search `key`
     (search.kept_key()): stored, or ranked by `ranked` (SQL and parameters selecting them) and stored. None when
     the search is not kept, or when a write is changing entries (the caller ranks its page itself)."""
-    query, tags = key
     lang = reader_language()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT k.id, f.ids FROM {KEPT_SEARCHES} k LEFT JOIN {SEARCH_FIRSTS} f ON f.search = k.id AND f.lang = %s "
-            "WHERE k.query = %s AND k.tags = %s::text[]",
-            [lang, query, list(tags)],
+            f"WHERE {KEPT_IS}",
+            [lang, *kept_is(key)],
         )
         row = cursor.fetchone()
     if row is None or row[1] is not None:

@@ -14,7 +14,6 @@ from . import kept_searches, search
 from .caching import cached_by_version
 from .facet_tables import ENTRY_FACETS, TAG_COUNTS
 from .models import Country, Entry, EntryCountry, Organisation, Session, Theme
-from .models_search import INDEX_FIELDS
 
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 25, 100, 1_000_000
 
@@ -36,8 +35,7 @@ ORGANISATION_FIELDS = ["id", "slug", "acronym", "name", "name_en", "kind", "coun
 def with_tags_in_chunks(queryset, chunk_size):
     """The entries of `queryset` one chunk at a time, each with what `for_cards()` loads, for streamed exports: each
     country, theme and organisation is one object for the whole export."""
-    rows = queryset.defer("search_vector", *INDEX_FIELDS).select_related("meeting", "session__parent__parent")
-    rows = rows.iterator(chunk_size=chunk_size)
+    rows = queryset.card_rows().iterator(chunk_size=chunk_size)
     shared = {}  # each country, theme and organisation built once per export, shared by its entries
     while chunk := list(itertools.islice(rows, chunk_size)):
         yield from with_tags(chunk, shared)
@@ -134,8 +132,7 @@ class PageEntries(Sequence):
 
     def load(self):
         if self.loaded is None:
-            entries = Entry.objects.filter(pk__in=self.pks).defer("search_vector", *INDEX_FIELDS)
-            entries = with_tags(list(entries.select_related("meeting", "session__parent__parent")))
+            entries = with_tags(list(Entry.objects.filter(pk__in=self.pks).card_rows()))
             by_pk = {entry.pk: entry for entry in entries}
             self.loaded = [by_pk[pk] for pk in self.pks if pk in by_pk]
             if self.q:  # the query read and its tags named once for the page, not once per card

@@ -98,12 +98,15 @@ class EntryQuerySet(models.QuerySet):
         the number of entries: tags in their one order (countries by role, themes by name, organisations)."""
         from .models import EntryCountry, Organisation, Theme
 
-        return (
-            self.defer("search_vector", *INDEX_FIELDS)  # indexed for search, never shown
-            .select_related("meeting", "session__parent__parent")
-            .prefetch_related(
-                Prefetch("country_tags", EntryCountry.objects.select_related("country").in_role_order()),
-                Prefetch("themes", Theme.objects.order_by("name_fr")),
-                Prefetch("organisations", Organisation.objects.all()),
-            )
+        return self.card_rows().prefetch_related(
+            Prefetch("country_tags", EntryCountry.objects.select_related("country").in_role_order()),
+            Prefetch("themes", Theme.objects.order_by("name_fr")),
+            Prefetch("organisations", Organisation.objects.all()),
+        )
+
+    def card_rows(self):
+        """The entries' own fields a card shows, with their meeting and headings; tags apart (for_cards(),
+        listing.with_tags())."""
+        return self.defer("search_vector", *INDEX_FIELDS).select_related(  # indexed for search, never shown
+            "meeting", "session__parent__parent"
         )
