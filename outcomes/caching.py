@@ -128,13 +128,14 @@ class PublicPageCacheMiddleware:
 
 # ------------------------------------------------------------------------------------------------ triggers
 
-_POSTGRESQL_FUNCTION = """
-CREATE OR REPLACE FUNCTION outcomes_bump_content_version() RETURNS trigger AS $$
-BEGIN
+_POSTGRESQL_BUMP = """
   INSERT INTO {version_table} (id, version, token, changed_at)
   VALUES (1, 1, (random() * 1e15)::bigint, statement_timestamp())
   ON CONFLICT (id) DO UPDATE SET
-    version = {version_table}.version + 1, token = excluded.token, changed_at = excluded.changed_at;
+    version = {version_table}.version + 1, token = excluded.token, changed_at = excluded.changed_at"""
+_POSTGRESQL_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION outcomes_bump_content_version() RETURNS trigger AS $$
+BEGIN{_POSTGRESQL_BUMP};
   RETURN NULL;
 END $$ LANGUAGE plpgsql
 """
@@ -148,6 +149,13 @@ CREATE TRIGGER "outcomes_content_version_{name}_{event}" AFTER {event} ON {table
   ON CONFLICT (id) DO UPDATE SET version = version + 1, token = excluded.token, changed_at = excluded.changed_at;
 END
 """
+
+
+def bump_content_version():
+    """What the triggers do on a write (PostgreSQL), for a change outside the content tables that changes what pages
+    read: the choice of kept searches (outcomes/kept_searches.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_POSTGRESQL_BUMP.format(version_table=connection.ops.quote_name(version_table())))
 
 
 def version_table():

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from .caching import memoized_by_version
 from .models import EntryCountry
 
 ROLE_SUFFIXES = {
@@ -23,12 +24,14 @@ ROLE_SUFFIXES = {
 MENTIONED_SUFFIX = ('<span class="visually-hidden"> ({})</span>', gettext_noop("mentionné"))
 
 
-def format_html(template, *values):
+def format_html(template, *values, **named):
     """django.utils.html.format_html() without its checks for lazy strings, which cost more than the escaping on
     the few dozen values of a card: safe values as they are, others escaped."""
-    return SafeString(
-        template.format(*(v.__html__() if hasattr(v, "__html__") else html.escape(str(v)) for v in values))
-    )
+    return SafeString(template.format(*map(escaped, values), **{name: escaped(v) for name, v in named.items()}))
+
+
+def escaped(value):
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def entry_card(entry, show_context=False, heading=3):
@@ -139,36 +142,47 @@ def tags(entry):
     countries, themes, organisations = entry.country_tags.all(), entry.themes.all(), entry.organisations.all()
     if not (countries or themes or organisations):
         return ""
-    items = []
-    for tag in countries:
-        suffix, word = ROLE_SUFFIXES.get(tag.role, MENTIONED_SUFFIX)
-        items.append(
-            format_html(
-                '<li><a class="tag tag--country tag--{}" href="{}" title="{}">{}{}</a></li>',
-                tag.role,
-                tag.country.get_absolute_url(),
-                tag.get_role_display(),
-                tag.country.name,
-                format_html(suffix, _(word)),
-            )
-        )
-    theme_word = _("Thème :")
-    for theme in themes:
-        items.append(
-            format_html(
-                '<li><a class="tag tag--theme" href="{}"><span class="visually-hidden">{} </span>{}</a></li>',
-                theme.get_absolute_url(),
-                theme_word,
-                theme.name,
-            )
-        )
-    for organisation in organisations:
-        items.append(
-            format_html(
-                '<li><a class="tag tag--organisation" href="{}" title="{}">{}</a></li>',
-                organisation.get_absolute_url(),
-                organisation.name,
-                organisation.label,
-            )
-        )
+    # Each tag's HTML is made once per content version and language in this process: a page of cards shows a few
+    # dozen distinct tags a hundred times, and making each link costs more than the rest of a card.
+    made = memoized_by_version("card-tags", dict)
+    items = [once(made, ("c", tag.country_id, tag.role), country_tag, tag) for tag in countries]
+    items += [once(made, ("t", theme.pk), theme_tag, theme) for theme in themes]
+    items += [once(made, ("o", organisation.pk), organisation_tag, organisation) for organisation in organisations]
     return format_html('<ul class="tags" aria-label="{}">\n{}\n</ul>\n', _("Étiquettes"), mark_safe("\n".join(items)))
+
+
+def once(made, key, make, obj):
+    html = made.get(key)
+    if html is None:
+        html = made[key] = make(obj)
+    return html
+
+
+def country_tag(tag):
+    suffix, word = ROLE_SUFFIXES.get(tag.role, MENTIONED_SUFFIX)
+    return format_html(
+        '<li><a class="tag tag--country tag--{}" href="{}" title="{}">{}{}</a></li>',
+        tag.role,
+        tag.country.get_absolute_url(),
+        tag.get_role_display(),
+        tag.country.name,
+        format_html(suffix, _(word)),
+    )
+
+
+def theme_tag(theme):
+    return format_html(
+        '<li><a class="tag tag--theme" href="{}"><span class="visually-hidden">{} </span>{}</a></li>',
+        theme.get_absolute_url(),
+        _("Thème :"),
+        theme.name,
+    )
+
+
+def organisation_tag(organisation):
+    return format_html(
+        '<li><a class="tag tag--organisation" href="{}" title="{}">{}</a></li>',
+        organisation.get_absolute_url(),
+        organisation.name,
+        organisation.label,
+    )

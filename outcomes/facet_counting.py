@@ -14,6 +14,7 @@ inside a savepoint, on SQLite a progress handler.
 """
 
 import time
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -142,8 +143,10 @@ def passes(facets, conditions):
 
 def counts_from_tags(facets, data, conditions):
     """{facet name: {key: count}} for the facets of one pass, from outcomes_entry_facets in one query."""
-    tag_counts = counts_of_tags(sorted({facet.tag_prefix for facet in facets}), conditions)
-    counts = {facet.name: facet.count_tags(tag_counts, data) for facet in facets}
+    by_prefix = defaultdict(dict)  # each facet reads the tags of its prefix, not every tag counted
+    for tag, n in counts_of_tags(sorted({facet.tag_prefix for facet in facets}), conditions).items():
+        by_prefix[tag[:2]][tag] = n
+    counts = {facet.name: facet.count_tags(by_prefix[facet.tag_prefix], data) for facet in facets}
     for facet in facets:
         if counts[facet.name] is None:  # the role facet under chosen countries: one count per role
             counts[facet.name] = roles_in_countries(facet, data, conditions)

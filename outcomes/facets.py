@@ -64,7 +64,7 @@ class Facet:
         return tag[len(self.tag_prefix) :]
 
     def count_tags(self, tag_counts, data):
-        """{key: count} from the counts of every tag of the matching entries."""
+        """{key: count} from the counts of the facet's tags (those of its prefix) among the matching entries."""
         return {self.key_of_tag(tag): n for tag, n in tag_counts.items() if tag.startswith(self.tag_prefix)}
 
     def options(self, counts, data):
@@ -350,10 +350,10 @@ class MeetingFacet(TagFacet):
         super().__init__("meeting", Meeting, "m:", None, "meeting", lambda m: m.slug, label, multiple=False)
         self.ignores = ("meeting", "session")
 
-    def load(self, pks):
+    def objects(self):
         # Up to FACET_LIMIT + MORE_LIMIT meetings are listed: their slug and title only, as rows, not model
         # instances (hundreds of them cost more than the counting).
-        return [MeetingName(*row) for row in Meeting.objects.filter(pk__in=pks).values_list("pk", "slug", "title")]
+        return [MeetingName(*row) for row in Meeting.objects.values_list("pk", "slug", "title")]
 
 
 MeetingName = namedtuple("MeetingName", ["pk", "slug", "title"])
@@ -382,6 +382,8 @@ class FollowUpFacet(Facet):
         return Condition(Q(pk__in=current.values("recommendation_id")))
 
     def count_rows(self, entries, data):
+        if not memoized_by_version("follow-ups-published", FollowUp.objects.published().exists):
+            return {}  # nothing followed up yet: no query (planning it costs a few ms per question)
         current = FollowUp.objects.published().current().filter(recommendation__in=entries.values("pk"))
         return dict(current.order_by().values_list("progress").annotate(n=Count("recommendation", distinct=True)))
 

@@ -189,8 +189,8 @@ class EntryFilter(django_filters.FilterSet):
             if self.query:
                 conditions["q"] = Condition(
                     search.matching(self.search_query),
-                    sql=search.row_condition(self.query),
-                    search=search.kept_key(self.query),
+                    sql=search.row_condition(self.search_query),
+                    search=search.kept_key(self.search_query),
                 )
             self._conditions = {name: condition for name, condition in conditions.items() if condition is not None}
         return self._conditions

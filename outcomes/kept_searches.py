@@ -13,6 +13,7 @@ only slower, never wrong.
 
 from django.db import connection, transaction
 
+from .caching import bump_content_version, memoized_by_version
 from .facet_tables import ENTRY_FACETS, KEPT_SEARCHES, SEARCH_COUNTS, SEARCH_FIRSTS
 from .translation import reader_language
 
@@ -54,6 +55,7 @@ def keep_frequent_searches(stems=STEMS, min_entries=MIN_ENTRIES):
         )
         cursor.execute("SELECT outcomes_recount_kept_searches()")
     rank_kept_searches()
+    bump_content_version()  # every server then reads the new choice (is_kept)
     return len(keys)
 
 
@@ -75,6 +77,18 @@ def rank_kept_searches():
         )
 
 
+def is_kept(key):
+    """Whether the search `key` is kept, from the kept keys held in this process for the content version: a search
+    that is not (most questions) asks nothing of the database for its counts or its first ids."""
+    return key in memoized_by_version("kept-searches", kept_keys)
+
+
+def kept_keys():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT query, tags FROM {KEPT_SEARCHES}")
+        return {(query, tuple(tags)) for query, tags in cursor.fetchall()}
+
+
 KEPT_IS = "k.query = %s AND k.tags = %s::text[]"  # the row `k` of outcomes_kept_searches of a key: kept_is(key)
 
 
@@ -86,6 +100,8 @@ def kept_is(key):
 def counts(key, prefixes):
     """{tag: number of published entries the search `key` (search.kept_key()) finds having it}, for the tags
     starting with one of `prefixes`, or None when that search is not kept."""
+    if not is_kept(key):
+        return None
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT tag, n FROM {SEARCH_COUNTS} WHERE search = (SELECT k.id FROM {KEPT_SEARCHES} k WHERE {KEPT_IS}) "
@@ -103,6 +119,8 @@ def first_ids(key, ranked):
     """The first FIRST_IDS ids in relevance order, for the reader's language, of the search `key`
     (search.kept_key()): stored, or ranked by `ranked` (SQL and parameters selecting them) and stored. None when
     the search is not kept, or when a write is changing entries (the caller ranks its page itself)."""
+    if not is_kept(key):
+        return None
     lang = reader_language()
     with connection.cursor() as cursor:
         cursor.execute(

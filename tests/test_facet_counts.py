@@ -5,12 +5,14 @@ triggers keep, on SQLite from the join tables). And a facet past its time budget
 import psycopg
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import Generator
 from outcomes import facet_counting, facet_tables, kept_searches, search
+from outcomes.caching import forget_memos
 from outcomes.filters import EntryFilter
 from outcomes.listing import OrderedIds
 from outcomes.models import Entry, EntryCountry, Meeting, Organisation, Status, Theme
@@ -337,6 +339,24 @@ def test_the_searches_for_frequent_words_read_kept_counts_and_others_count(synth
         assert kept_searches.counts(search.kept_key(word), ["k:", "c:"]) is not None, word
     assert kept_searches.counts(search.kept_key("frontières coopération"), ["k:"]) is None  # two words: counted
     assert search.kept_key("Maroc")[1] == ("c:MA",)  # a country's name also finds the entries tagged with it
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the kept counts are PostgreSQL's")
+def test_a_search_not_kept_asks_nothing_of_the_kept_tables_and_a_new_choice_is_read_at_once(synthetic):
+    frequent, two_words = search.kept_key("coopération"), search.kept_key("frontières coopération")
+    ranked = OrderedIds("true", [], "document").select(0, kept_searches.FIRST_IDS)
+    assert kept_searches.counts(two_words, ["k:"]) is None
+    with CaptureQueriesContext(connection) as asked:
+        assert kept_searches.counts(two_words, ["k:"]) is None
+        assert kept_searches.first_ids(two_words, ranked) is None
+    assert all("outcomes_contentversion" in query["sql"] for query in asked.captured_queries)
+
+    kept_searches.keep_frequent_searches(min_entries=10**6)  # none kept…
+    forget_memos()  # (as a server started now)
+    assert kept_searches.counts(frequent, ["k:"]) is None
+    kept_searches.keep_frequent_searches(min_entries=1)  # …then kept again: read at once, not at the next write
+    assert kept_searches.counts(frequent, ["k:"]) is not None
+    assert kept_searches.first_ids(frequent, ranked) is not None
 
 
 def first_ids_stored():

@@ -8,9 +8,12 @@ import functools
 import json
 from pathlib import Path
 
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..caching import memoized_by_version
+from ..cards import format_html
 from ..models import Country
 from ..queries import sort_key
 from . import style
@@ -54,7 +57,8 @@ def map_picture(counts, framed_on, picture_id, title, chosen=()):
     view = frame(framed_on)
     bounds = style.shade_bounds(max(counts.values(), default=0))
     shades = style.shades_for(bounds)
-    named = {country.code: country for country in Country.objects.filter(code__in=[c for c, n in counts.items() if n])}
+    every = memoized_by_version("map-countries", lambda: {country.code: country for country in Country.objects.all()})
+    named = {code: every[code] for code, n in counts.items() if n and code in every}
     font = round(view[2] / 48, 1)
     drawn, linked = [], []
     for code, shape in shapes.items():
@@ -117,3 +121,102 @@ def map_picture(counts, framed_on, picture_id, title, chosen=()):
         "table": table,
         "off_map": [row for row in table if not row["on_map"]],
     }
+
+
+def map_html(picture):
+    """The map's figure (SVG, legend, the numbers as a table) for the context map_picture() made; built in Python:
+    the explorer draws it for every question, and through the template engine its hundred shapes cost more than
+    counting them."""
+    if not picture["table"]:
+        return ""
+    p, stroke = picture, picture["stroke"]
+    shapes = []
+    for shape in p["linked"]:
+        dot, label = shape["dot"], shape["label"]
+        shapes.append(
+            format_html(
+                '<a class="map__country{}" href="{}" aria-label="{}">\n      <title>{}</title>\n'
+                '      <path d="{}" fill="{}" stroke="#ffffff" stroke-width="{}" stroke-linejoin="round"/>\n'
+                "      {}\n      {}\n    </a>\n    ",
+                " map__country--chosen" if shape["chosen"] else "",
+                shape["url"],
+                shape["description"],
+                shape["description"],
+                shape["d"],
+                shape["fill"],
+                stroke,
+                format_html(
+                    '<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="#1c232b" stroke-width="{}"/>',
+                    dot[0],
+                    dot[1],
+                    p["dot_radius"],
+                    shape["fill"],
+                    stroke,
+                )
+                if dot
+                else "",
+                format_html(
+                    '<text class="map__count" x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}" '
+                    'aria-hidden="true">{}</text>',
+                    label["x"],
+                    label["y"],
+                    p["font"],
+                    label["ink"],
+                    shape["count"],
+                )
+                if label
+                else "",
+            )
+        )
+    swatch = '<li><svg class="picture__swatch" viewBox="0 0 16 16" aria-hidden="true"><rect width="16" height="16" '
+    legend = [format_html(swatch + 'fill="{}" stroke="#b9c2cc"/></svg> {}</li>\n    ', p["no_entry"], _("aucune"))]
+    legend += [format_html(swatch + 'fill="{}"/></svg> {}</li>', item["fill"], item["label"]) for item in p["legend"]]
+    off_map = "\n  "
+    if p["off_map"]:
+        places = ", ".join(
+            format_html('<a href="{}">{}</a> ({})', r["url"], r["name"], r["count"]) for r in p["off_map"]
+        )
+        off_map = format_html('<p class="picture__note">{} {}</p>\n  ', _("Hors de la carte :"), mark_safe(places))
+    rows = "".join(
+        format_html('<tr><th scope="row"><a href="{}">{}</a></th><td class="num">{}</td></tr>', r["url"], r["name"],
+                    r["count"])
+        for r in p["table"]
+    )  # fmt: skip
+    return format_html(
+        '<figure class="picture picture--map" aria-labelledby="{id}-caption">\n'
+        '  <figcaption class="picture__caption" id="{id}-caption">{title}</figcaption>\n'
+        '  <svg class="picture__svg map" viewBox="{viewbox}" role="group" aria-labelledby="{id}-title" '
+        'aria-describedby="{id}-desc" preserveAspectRatio="xMidYMid meet">\n'
+        '    <title id="{id}-title">{title}</title>\n'
+        '    <desc id="{id}-desc">{description}</desc>\n'
+        '    <g aria-hidden="true" fill="{no_entry}" stroke="#ffffff" stroke-width="{stroke}" '
+        'stroke-linejoin="round">\n'
+        '      <path d="{background}"/>\n'
+        "      {unlinked}\n    </g>\n    {linked}\n  </svg>\n"
+        '  <ul class="picture__legend" aria-label="{legend_label}">\n    {legend}\n  </ul>\n'
+        "  {off_map}"
+        '<details class="picture__table">\n    <summary>{table_label}</summary>\n    <table>\n'
+        '      <caption class="visually-hidden">{title}</caption>\n'
+        '      <thead><tr><th scope="col">{country}</th><th scope="col" class="num">{entries}</th></tr></thead>\n'
+        "      <tbody>{rows}</tbody>\n    </table>\n  </details>\n"
+        '  <p class="picture__credit">{credit}</p>\n</figure>\n\n',
+        id=p["id"],
+        title=p["title"],
+        viewbox=p["viewbox"],
+        description=p["description"],
+        no_entry=p["no_entry"],
+        stroke=stroke,
+        background=p["background"],
+        unlinked=mark_safe("".join(format_html('<path d="{}"/>', shape["d"]) for shape in p["unlinked"])),
+        linked=mark_safe("".join(shapes)),
+        legend_label=_("Légende : nombre d’entrées"),
+        legend=mark_safe("".join(legend)),
+        off_map=off_map,
+        table_label=_("Les nombres, en table"),
+        country=_("Pays"),
+        entries=_("Entrées"),
+        rows=mark_safe(rows),
+        credit=mark_safe(  # our own words, as {% translate %} gives them
+            _("Fond de carte : Natural Earth (domaine public). Les frontières n'engagent pas le Processus de Rabat.")
+        ),
+    )

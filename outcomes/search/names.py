@@ -4,7 +4,7 @@
 import re
 from dataclasses import dataclass
 
-from ..caching import cached_by_version
+from ..caching import memoized_by_version
 from ..vocabulary import LocalisedNameMixin
 from . import analyser
 
@@ -68,7 +68,7 @@ def tags_named(q):
     folded = _folded(q)
     if not folded or len(folded) < 2:
         return []
-    return cached_by_version("search-names", _names).get(folded, [])
+    return memoized_by_version("search-names", _names).get(folded, [])
 
 
 def tagged_entries_condition(tags):

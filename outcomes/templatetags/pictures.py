@@ -13,13 +13,17 @@ from ..caching import cached_by_version
 from ..filters import filter_key
 from ..models import Entry
 from ..pictures import charts, counts, network
-from ..pictures.map import map_picture
+from ..pictures.map import map_html, map_picture
 
 register = template.Library()
 
 
 def rendered(key, template_name, compute):
     return mark_safe(cached_by_version(f"picture:{key}", lambda: render_to_string(template_name, compute())))
+
+
+def rendered_map(key, compute):
+    return mark_safe(cached_by_version(f"picture:{key}", lambda: map_html(compute())))
 
 
 def published_counts():
@@ -32,9 +36,9 @@ def country_map():
 
     def compute():
         found = published_counts()
-        return {"picture": map_picture(found, found, "map-countries", _("Entrées publiées par pays"))}
+        return map_picture(found, found, "map-countries", _("Entrées publiées par pays"))
 
-    return rendered("country-map", "includes/pictures/map.html", compute)
+    return rendered_map("country-map", compute)
 
 
 @register.simple_tag
@@ -48,9 +52,9 @@ def explorer_map(filterset, facets):
         chosen = {country.code for country in filterset.data_cleaned.get("country") or []}
         title = _("Entrées par pays, selon les autres filtres choisis")
         found = facets["country"].counts
-        return {"picture": map_picture(found, published_counts(), "map-explorer", title, chosen)}
+        return map_picture(found, published_counts(), "map-explorer", title, chosen)
 
-    return rendered(f"explorer-map:{filter_key(filterset)}", "includes/pictures/map.html", compute)
+    return rendered_map(f"explorer-map:{filter_key(filterset)}", compute)
 
 
 @register.simple_tag
