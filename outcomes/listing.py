@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from . import kept_searches, search
-from .caching import cached_by_version
+from .caching import cached_by_version, memoized_by_version
 from .facet_tables import ENTRY_FACETS, TAG_COUNTS
 from .models import Country, Entry, EntryCountry, Organisation, Session, Theme
 
@@ -83,6 +83,46 @@ def with_tags(entries, shared=None):
     return entries
 
 
+def with_tags_of_published(entries):
+    """with_tags() for published entries in one query instead of three (PostgreSQL): their tags read from their
+    facet rows (outcomes_entry_facets), each country, theme and organisation from those held for the content
+    version, in the same order. An entry without a facet row (not published) takes with_tags()."""
+    if connection.vendor != "postgresql":
+        return with_tags(entries)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT entry_id, tags FROM {ENTRY_FACETS} WHERE entry_id = ANY(%s)", [[e.pk for e in entries]])
+        tags_of = dict(cursor.fetchall())
+    countries, themes, organisations = held_in_order(Country), held_in_order(Theme), held_in_order(Organisation)
+    ranks = {role: rank for rank, role in enumerate(EntryCountry.Role.values)}
+    for entry in entries:
+        found = {"country_tags": [], "themes": [], "organisations": []}
+        for tag in tags_of.get(entry.pk, ()):
+            kind, key = tag[:2], tag[2:]
+            if kind == "r:" and not key.startswith("*:"):
+                code, role = key.split(":")
+                country_tag = EntryCountry(entry_id=entry.pk, country_id=code, role=role)
+                country_tag.country = countries[code][1]
+                found["country_tags"].append(country_tag)
+            elif kind == "t:":
+                found["themes"].append(themes[int(key)][1])
+            elif kind == "o:":
+                found["organisations"].append(organisations[int(key)][1])
+        found["country_tags"].sort(key=lambda tag: (ranks[tag.role], countries[tag.country_id][0]))
+        found["themes"].sort(key=lambda theme: themes[theme.pk][0])
+        found["organisations"].sort(key=lambda organisation: organisations[organisation.pk][0])
+        entry._prefetched_objects_cache = found
+    with_tags([entry for entry in entries if entry.pk not in tags_of])
+    return entries
+
+
+def held_in_order(model):
+    """{pk: (position in the model's order, object)} of every object of `model`, held for the content version."""
+    ordering = [*model._meta.ordering, "pk"]
+    return memoized_by_version(
+        f"in-order:{model._meta.label}", lambda: {o.pk: (n, o) for n, o in enumerate(model.objects.order_by(*ordering))}
+    )
+
+
 def heading_of(headings, session_id, *titles_and_deeper):
     """The headings above an entry, outermost first, as Entry.heading_path joins them; `titles` are its session's
     and two ancestors' titles, `deeper` the id of a fourth level (walked with queries: no document has one yet)."""
@@ -132,7 +172,7 @@ class PageEntries(Sequence):
 
     def load(self):
         if self.loaded is None:
-            entries = with_tags(list(Entry.objects.filter(pk__in=self.pks).card_rows()))
+            entries = with_tags_of_published(list(Entry.objects.filter(pk__in=self.pks).card_rows()))
             by_pk = {entry.pk: entry for entry in entries}
             self.loaded = [by_pk[pk] for pk in self.pks if pk in by_pk]
             if self.q:  # the query read and its tags named once for the page, not once per card
