@@ -31,6 +31,8 @@ def format_html(template, *values, **named):
 
 
 def escaped(value):
+    if type(value) is int:  # counts, ids: nothing to escape
+        return str(value)
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 

@@ -7,6 +7,7 @@ SQLite) and from the tag counts of outcomes_entry_facets (`tag_prefix`, on Postg
 into options (`options`). outcomes/facet_counting.py asks every facet for its counts in as few passes as it can.
 """
 
+import functools
 import unicodedata
 from collections import namedtuple
 
@@ -414,7 +415,12 @@ def label(obj):
 
 def by_label(option):
     """Alphabetical order that reads right in French: accents and case do not push « Égypte » after « Zambie »."""
-    return unicodedata.normalize("NFKD", str(option.label)).encode("ascii", "ignore").decode().casefold()
+    return folded(option.label)
+
+
+@functools.lru_cache(maxsize=20_000)  # the same few thousand labels, sorted on every question
+def folded(label):
+    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
 
 
 def explorer_facets():

@@ -11,7 +11,7 @@ import hashlib
 import django_filters
 import django_filters.fields
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -153,9 +153,16 @@ class EntryFilter(django_filters.FilterSet):
 
     @property
     def data_cleaned(self):
-        self.errors  # validates the form once  # noqa: B018
-        cleaned = getattr(self.form, "cleaned_data", {})
-        return {**cleaned, "session_ids": getattr(self.form, "chosen_session_ids", None)}
+        """The form's cleaned values (validated once), an empty choice of objects as [] rather than an empty
+        queryset (each test of it would compile its SQL to find it empty)."""
+        if not hasattr(self, "_data_cleaned"):
+            self.errors  # noqa: B018
+            cleaned = getattr(self.form, "cleaned_data", {})
+            self._data_cleaned = {
+                **{name: [] if is_empty_queryset(value) else value for name, value in cleaned.items()},
+                "session_ids": getattr(self.form, "chosen_session_ids", None),
+            }
+        return self._data_cleaned
 
     @property
     def query(self):
@@ -263,6 +270,10 @@ class EntryFilter(django_filters.FilterSet):
             addressed = addressed_to(codes, every=self.matches_all("country"))
             facets["country"].all_partners = others.filter(addressed).count()
         return facets
+
+
+def is_empty_queryset(value):
+    return isinstance(value, QuerySet) and value.query.is_empty()
 
 
 def named_conditions(name, condition):

@@ -172,7 +172,7 @@ class PageEntries(Sequence):
 
     def load(self):
         if self.loaded is None:
-            entries = with_tags_of_published(list(Entry.objects.filter(pk__in=self.pks).card_rows()))
+            entries = with_tags_of_published(list(Entry.objects.filter(pk__in=self.pks).card_rows().order_by()))
             by_pk = {entry.pk: entry for entry in entries}
             self.loaded = [by_pk[pk] for pk in self.pks if pk in by_pk]
             if self.q:  # the query read and its tags named once for the page, not once per card
