@@ -544,10 +544,11 @@ PAGES = {
     # +1: the entries addressed to all partner countries (they concern this one too)
     "country": (lambda d: "/countries/SN/", 16),
     "themes": (lambda d: reverse("outcomes:theme-list"), 2),
-    # +2: the chart (counts, meetings); +2: follow-up counts by status and without any
-    "theme": (lambda d: d["themes"][0].get_absolute_url(), 13),
+    # +2: the chart (counts, meetings); +2: follow-up counts by status and without any; the cards' tags from their
+    # facet rows, named from the countries, themes and organisations held per content version (+3 after a write)
+    "theme": (lambda d: d["themes"][0].get_absolute_url(), 14),
     "organisations": (lambda d: reverse("outcomes:organisation-list"), 2),
-    "organisation": (lambda d: d["frontex"].get_absolute_url(), 8),
+    "organisation": (lambda d: d["frontex"].get_absolute_url(), 9),  # the cards' tags as on a theme's page
 }
 
 
