@@ -86,33 +86,51 @@ def with_tags(entries, shared=None):
 def with_tags_of_published(entries):
     """with_tags() for published entries in one query instead of three (PostgreSQL): their tags read from their
     facet rows (outcomes_entry_facets), each country, theme and organisation from those held for the content
-    version, in the same order. An entry without a facet row (not published) takes with_tags()."""
+    version, in the same order. An entry without a facet row (not published), or tagged by a write since the
+    objects were read, takes with_tags()."""
     if connection.vendor != "postgresql":
         return with_tags(entries)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT entry_id, tags FROM {ENTRY_FACETS} WHERE entry_id = ANY(%s)", [[e.pk for e in entries]])
         tags_of = dict(cursor.fetchall())
-    countries, themes, organisations = held_in_order(Country), held_in_order(Theme), held_in_order(Organisation)
-    ranks = {role: rank for rank, role in enumerate(EntryCountry.Role.values)}
+    held = {"r:": held_in_order(Country), "t:": held_in_order(Theme), "o:": held_in_order(Organisation)}
+    others = []
     for entry in entries:
-        found = {"country_tags": [], "themes": [], "organisations": []}
-        for tag in tags_of.get(entry.pk, ()):
-            kind, key = tag[:2], tag[2:]
-            if kind == "r:" and not key.startswith("*:"):
-                code, role = key.split(":")
-                country_tag = EntryCountry(entry_id=entry.pk, country_id=code, role=role)
-                country_tag.country = countries[code][1]
-                found["country_tags"].append(country_tag)
-            elif kind == "t:":
-                found["themes"].append(themes[int(key)][1])
-            elif kind == "o:":
-                found["organisations"].append(organisations[int(key)][1])
-        found["country_tags"].sort(key=lambda tag: (ranks[tag.role], countries[tag.country_id][0]))
-        found["themes"].sort(key=lambda theme: themes[theme.pk][0])
-        found["organisations"].sort(key=lambda organisation: organisations[organisation.pk][0])
-        entry._prefetched_objects_cache = found
-    with_tags([entry for entry in entries if entry.pk not in tags_of])
+        found = tags_from_facet_row(entry.pk, tags_of.get(entry.pk), held)
+        if found is None:
+            others.append(entry)
+        else:
+            entry._prefetched_objects_cache = found
+    with_tags(others)
     return entries
+
+
+ROLE_RANKS = {role: rank for rank, role in enumerate(EntryCountry.Role.values)}
+
+
+def tags_from_facet_row(entry_id, tags, held):
+    """{relation: [objects]} as with_tags() attaches them, from a facet row's tags and the objects `held` by tag
+    prefix; None without a row or when a tag names an object not held."""
+    if tags is None:
+        return None
+    found = {"country_tags": [], "themes": [], "organisations": []}
+    for tag in tags:
+        prefix, key = tag[:2], tag[2:]
+        if prefix == "r:" and not key.startswith("*:"):
+            code, role = key.split(":")
+            if code not in held[prefix]:
+                return None
+            country_tag = EntryCountry(entry_id=entry_id, country_id=code, role=role)
+            country_tag.country = held[prefix][code][1]
+            found["country_tags"].append((ROLE_RANKS[role], held[prefix][code][0], country_tag))
+        elif prefix in ("t:", "o:"):
+            if int(key) not in held[prefix]:
+                return None
+            position, obj = held[prefix][int(key)]
+            found["themes" if prefix == "t:" else "organisations"].append((position, 0, obj))
+    return {
+        relation: [item[-1] for item in sorted(items, key=lambda item: item[:2])] for relation, items in found.items()
+    }
 
 
 def held_in_order(model):
