@@ -69,6 +69,17 @@ def memoized_by_version(key, compute):
     return held[1]
 
 
+def held_in_order(key, rows):
+    """{pk: (position, row)} of every row `rows()` gives, held in this process for the content version."""
+    return memoized_by_version(f"in-order:{key}", lambda: {row.pk: (n, row) for n, row in enumerate(rows())})
+
+
+def held_objects(model):
+    """Every object of `model` in the model's order, as held_in_order: the one place the countries, themes and
+    organisations are held for the cards, the facets and the map."""
+    return held_in_order(model._meta.label, lambda: model.objects.order_by(*model._meta.ordering, "pk"))
+
+
 def forget_memos():
     _process_memo.clear()
 

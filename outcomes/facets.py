@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from .caching import memoized_by_version
+from .caching import held_in_order, held_objects, memoized_by_version
 from .facet_counting import Condition
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
 from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
@@ -148,14 +148,15 @@ class TagFacet(Facet):
         key = tag[len(self.tag_prefix) :]
         return int(key) if key.isdigit() else key
 
-    def objects(self):
-        return self.model.objects.all()
+    def held(self):
+        """Every object an option may name, held for the content version (a few hundred countries, themes,
+        organisations, items): {pk: (position, object)}."""
+        return held_objects(self.model)
 
     def load(self, pks):
-        """The objects of these primary keys, to name their options: from all of them, held for the content version
-        (a few hundred countries, themes, organisations, items)."""
-        every = memoized_by_version(f"facet-objects:{self.name}", lambda: {obj.pk: obj for obj in self.objects()})
-        return [every[pk] for pk in pks if pk in every]
+        """The objects of these primary keys, to name their options."""
+        every = self.held()
+        return [every[pk][1] for pk in pks if pk in every]
 
     def options(self, counts, data):
         """The FACET_LIMIT options with most entries and the chosen ones; the others in `more` (behind « show
@@ -351,13 +352,17 @@ class MeetingFacet(TagFacet):
         super().__init__("meeting", Meeting, "m:", None, "meeting", lambda m: m.slug, label, multiple=False)
         self.ignores = ("meeting", "session")
 
-    def objects(self):
+    def held(self):
         # Up to FACET_LIMIT + MORE_LIMIT meetings are listed: their slug and title only, as rows, not model
         # instances (hundreds of them cost more than the counting).
-        return [MeetingName(*row) for row in Meeting.objects.values_list("pk", "slug", "title")]
+        return held_in_order("meeting-names", meeting_names)
 
 
 MeetingName = namedtuple("MeetingName", ["pk", "slug", "title"])
+
+
+def meeting_names():
+    return map(MeetingName._make, Meeting.objects.values_list("pk", "slug", "title"))
 
 
 class FrameworkFacet(TagFacet):
@@ -366,8 +371,8 @@ class FrameworkFacet(TagFacet):
     def __init__(self):
         super().__init__("framework", FrameworkItem, "f:", EntryFrameworkItem, "item", lambda i: i.ref, str)
 
-    def objects(self):
-        return framework_items()
+    def held(self):
+        return held_in_order("framework-items", framework_items)
 
 
 class FollowUpFacet(Facet):

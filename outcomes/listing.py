@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from . import kept_searches, search
-from .caching import cached_by_version, memoized_by_version
+from .caching import cached_by_version, held_objects
 from .facet_tables import ENTRY_FACETS, TAG_COUNTS
 from .models import Country, Entry, EntryCountry, Organisation, Session, Theme
 
@@ -93,7 +93,7 @@ def with_tags_of_published(entries):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT entry_id, tags FROM {ENTRY_FACETS} WHERE entry_id = ANY(%s)", [[e.pk for e in entries]])
         tags_of = dict(cursor.fetchall())
-    held = {"r:": held_in_order(Country), "t:": held_in_order(Theme), "o:": held_in_order(Organisation)}
+    held = {"r:": held_objects(Country), "t:": held_objects(Theme), "o:": held_objects(Organisation)}
     others = []
     for entry in entries:
         found = tags_from_facet_row(entry.pk, tags_of.get(entry.pk), held)
@@ -131,14 +131,6 @@ def tags_from_facet_row(entry_id, tags, held):
     return {
         relation: [item[-1] for item in sorted(items, key=lambda item: item[:2])] for relation, items in found.items()
     }
-
-
-def held_in_order(model):
-    """{pk: (position in the model's order, object)} of every object of `model`, held for the content version."""
-    ordering = [*model._meta.ordering, "pk"]
-    return memoized_by_version(
-        f"in-order:{model._meta.label}", lambda: {o.pk: (n, o) for n, o in enumerate(model.objects.order_by(*ordering))}
-    )
 
 
 def heading_of(headings, session_id, *titles_and_deeper):

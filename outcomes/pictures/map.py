@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..caching import memoized_by_version
+from ..caching import held_objects
 from ..cards import format_html
 from ..models import Country
 from ..queries import sort_key
@@ -57,8 +57,8 @@ def map_picture(counts, framed_on, picture_id, title, chosen=()):
     view = frame(framed_on)
     bounds = style.shade_bounds(max(counts.values(), default=0))
     shades = style.shades_for(bounds)
-    every = memoized_by_version("map-countries", lambda: {country.code: country for country in Country.objects.all()})
-    named = {code: every[code] for code, n in counts.items() if n and code in every}
+    every = held_objects(Country)
+    named = {code: every[code][1] for code, n in counts.items() if n and code in every}
     font = round(view[2] / 48, 1)
     drawn, linked = [], []
     for code, shape in shapes.items():
