@@ -4,7 +4,7 @@ import math
 from urllib.parse import quote
 
 from django.core.paginator import InvalidPage
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -97,9 +97,13 @@ class EntryList(TemplateView):
             lambda: render_to_string("includes/explorer_cards.html", {"entries": page.object_list}),
         )
         # Their HTML too: a hundred options with counts cost more to render than the SQL behind them.
+        # The link to each facet's other options carries the filters, not the page or the order.
+        others = query_string(self.request.GET, drop=("page", "page_size", "sort"))
         facets_html = cached_by_version(
             f"facets-html:{filters}",
-            lambda: render_to_string("includes/explorer_facets.html", {"facets": facets, "filter": filterset}),
+            lambda: render_to_string(
+                "includes/explorer_facets.html", {"facets": facets, "filter": filterset, "others_state": others}
+            ),
         )
         state = query_string(self.request.GET)
         no_results = filterset.is_valid() and bool(filterset.query) and page.paginator.count == 0
@@ -194,6 +198,40 @@ class EntryList(TemplateView):
                 }
             phrases.append(_("%(field)s : %(values)s") % {"field": name, "values": words})
         return phrases
+
+
+class EntryFacetOptions(TemplateView):
+    """All the options of one explorer facet under the other filters, those the explorer counts but leaves out
+    (« show the N other options »): a page of its own without JavaScript, a list the explorer fetches into the
+    facet with it. Ticking options and applying goes back to the explorer with the same filters."""
+
+    template_name = "outcomes/entry_facet_options.html"
+
+    def get_context_data(self, **kwargs):
+        name = kwargs.pop("facet")
+        filterset = EntryFilter.published(self.request.GET)
+        facet = next((f for f in filterset.facet_types if f.name == name and hasattr(f, "other_options")), None)
+        if facet is None:
+            raise Http404(_("Ce filtre n'a pas d'autres options."))
+        messages, first, others, beyond, timed_out = filter_errors(filterset.form), [], [], 0, False
+        if filterset.is_valid():
+            facets = cached_by_version(f"facets:{filter_key(filterset)}", filterset.facets)
+            shown, timed_out = facets[facet.name], facets[facet.name].timed_out
+            first, (others, beyond) = shown, facet.other_options(shown.counts, filterset.data_cleaned)
+        kept = [(name, value) for name, values in self.request.GET.lists() if name not in (facet.name, "page")
+                for value in values if value.strip()]  # fmt: skip
+        return super().get_context_data(
+            facet=facet,
+            legend=filterset.form.fields[facet.name].label,
+            first=first,
+            others=others,
+            beyond=beyond,
+            timed_out=timed_out,
+            kept=kept,
+            back_url=f"{reverse('outcomes:entry-list')}?{query_string(self.request.GET)}",
+            messages_list=messages,
+            **kwargs,
+        )
 
 
 def total_from_kinds(facets):

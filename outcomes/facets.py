@@ -22,12 +22,13 @@ from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progre
 from .scope import Scope, addressed_to, regions_of
 
 # A facet lists at most this many options (those with the most entries), plus the chosen ones; the others are
-# counted in one line ("and N other options"). On large data a search matches dozens of meetings and countries,
-# and rendering every option with its count would cost more than the entries themselves.
+# counted (« show the N other options ») and listed on the facet's own page (outcomes/explorer.EntryFacetOptions),
+# which the explorer fetches when the reader asks for them. A search over large data matches hundreds of meetings:
+# listing them all on every page cost more than counting them, and tripled the page's size.
 FACET_LIMIT = 15
-# Behind « show all », at most this many more (a search over a very large corpus may match thousands of meetings:
-# beyond these, a line says how many are left and that a narrower search shows them).
-MORE_LIMIT = 300
+# The facet's own page lists at most this many others (the whole corpus at 1,000,000 entries has 10,000 meetings):
+# beyond them, a line says how many are left and that a narrower search shows them.
+ALL_LIMIT = 2000
 
 MATCH_ANY, MATCH_ALL = "any", "all"
 
@@ -159,21 +160,28 @@ class TagFacet(Facet):
         return [every[pk][1] for pk in pks if pk in every]
 
     def options(self, counts, data):
-        """The FACET_LIMIT options with most entries and the chosen ones; the others in `more` (behind « show
-        all »), so that no option is out of reach."""
-        ranked = sorted((key for key in counts if counts[key]), key=lambda key: (-counts[key], str(key)))
-        shown = set(ranked[:FACET_LIMIT])
+        """The FACET_LIMIT options with most entries and the chosen ones, by label; the others are counted."""
         chosen = self.chosen(data)
-        chosen_pks = {obj.pk for obj in chosen}
-        others = [key for key in ranked if key not in chosen_pks][: FACET_LIMIT + MORE_LIMIT]
-        beyond = len([key for key in ranked if key not in chosen_pks]) - len(others)
-        objects = [*(self.load(others) if others else []), *chosen]
-        options = [
-            Option(self.value(obj), self.label(obj), counts.get(obj.pk, 0), obj.pk in chosen_pks) for obj in objects
-        ]
-        kept = [option for obj, option in zip(objects, options, strict=True) if obj.pk in shown or option.selected]
-        more = [option for obj, option in zip(objects, options, strict=True) if obj.pk not in shown | chosen_pks]
-        return FacetOptions(sorted(kept, key=by_label), counts=counts, more=sorted(more, key=by_label), beyond=beyond)
+        first, others = self.split(counts, {obj.pk for obj in chosen})
+        options = self.made([*self.load(first), *chosen], counts, data)
+        return FacetOptions(sorted(options, key=by_label), counts=counts, others=len(others))
+
+    def other_options(self, counts, data):
+        """The options options() leaves out (up to ALL_LIMIT, by label) and how many are beyond those."""
+        _first, others = self.split(counts, {obj.pk for obj in self.chosen(data)})
+        listed = self.load(others[:ALL_LIMIT])
+        return sorted(self.made(listed, counts, data), key=by_label), len(others) - len(listed)
+
+    def split(self, counts, chosen_pks):
+        """The keys of the options shown besides the chosen ones (the FACET_LIMIT with most entries) and of the
+        others, most entries first."""
+        ranked = sorted((key for key in counts if counts[key]), key=lambda key: (-counts[key], str(key)))
+        first, rest = ranked[:FACET_LIMIT], ranked[FACET_LIMIT:]
+        return [key for key in first if key not in chosen_pks], [key for key in rest if key not in chosen_pks]
+
+    def made(self, objects, counts, data):
+        chosen = {obj.pk for obj in self.chosen(data)}
+        return [Option(self.value(obj), self.label(obj), counts.get(obj.pk, 0), obj.pk in chosen) for obj in objects]
 
 
 class CountryFacet(TagFacet):
@@ -353,7 +361,7 @@ class MeetingFacet(TagFacet):
         self.ignores = ("meeting", "session")
 
     def held(self):
-        # Up to FACET_LIMIT + MORE_LIMIT meetings are listed: their slug and title only, as rows, not model
+        # Up to ALL_LIMIT meetings are listed: their slug and title only, as rows, not model
         # instances (hundreds of them cost more than the counting).
         return held_in_order("meeting-names", meeting_names)
 
@@ -446,19 +454,16 @@ def explorer_facets():
 
 
 class FacetOptions(list):
-    """The options of one facet; `hidden` counts options left out to keep the list short, `counts` has every
-    option's count by primary key (the explorer's map draws all the countries), `timed_out` says that counting took
-    longer than its budget and was given up (the facet then shows a note instead of options)."""
+    """The options of one facet; `others` counts the options left out to keep the list short (TagFacet), `counts`
+    has every option's count by primary key (the explorer's map draws all the countries; the facet's own page lists
+    the others), `timed_out` says that counting took longer than its budget and was given up (the facet then shows
+    a note instead of options)."""
 
-    def __init__(self, options=(), counts=None, timed_out=False, more=(), beyond=0):
+    def __init__(self, options=(), counts=None, timed_out=False, others=0):
         super().__init__(options)
-        self.counts, self.timed_out, self.more, self.beyond = counts or {}, timed_out, list(more), beyond
+        self.counts, self.timed_out, self.others = counts or {}, timed_out, others
         # Set by EntryFilter.facets: the entries addressed to all partners or the chosen countries' region, the modes.
         self.all_partners, self.match_all, self.includes_all_partners = None, False, False
-
-    @property
-    def hidden(self):
-        return len(self.more) + self.beyond
 
     @property
     def any_selected(self):

@@ -6,6 +6,7 @@ entry's primary key (a subquery), so no join multiplies rows and no DISTINCT is 
 (outcomes/facet_counting.py).
 """
 
+import functools
 import hashlib
 
 import django_filters
@@ -144,6 +145,11 @@ class EntryFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.facet_types = explorer_facets()
 
+    def get_form_class(self):
+        """One form class for every request: django-filter builds one, and its fields, per filterset (a form copies
+        its class's fields for each instance anyway)."""
+        return form_class_of(type(self))
+
     @classmethod
     def published(cls, data):
         """The filter over published entries only, as every public view uses it."""
@@ -270,6 +276,12 @@ class EntryFilter(django_filters.FilterSet):
             addressed = addressed_to(codes, every=self.matches_all("country"))
             facets["country"].all_partners = others.filter(addressed).count()
         return facets
+
+
+@functools.cache
+def form_class_of(filterset_class):
+    fields = {name: filter_.field for name, filter_ in filterset_class.base_filters.items()}
+    return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)
 
 
 def is_empty_queryset(value):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("entries.json", one_export_per_client(explorer.EntryExport.as_view(format="json")), name="entry-export-json"),
     path("entries.xlsx", one_export_per_client(explorer.EntryExport.as_view(format="xlsx")), name="entry-export-xlsx"),
     path("entries/feed/", feeds.ExplorerFeed(), name="entry-feed"),
+    path("entries/options/<slug:facet>/", explorer.EntryFacetOptions.as_view(), name="entry-facet-options"),
     path("entries/<str:reference>/", views.EntryDetail.as_view(), name="entry-detail"),
     path("entries/<str:reference>/cite.bib", views.EntryCitation.as_view(format="bib"), name="entry-citation-bib"),
     path("entries/<str:reference>/cite.ris", views.EntryCitation.as_view(format="ris"), name="entry-citation-ris"),

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -235,7 +237,7 @@ def test_country_options_follow_french_alphabetical_order(client, make_entry):
     assert labels == ["Algérie", "Égypte", "Espagne", "Zambie"]
 
 
-def test_a_long_facet_shows_its_biggest_options_and_keeps_the_others_behind_show_all(
+def test_a_long_facet_shows_its_biggest_options_and_lists_the_others_on_its_own_page(
     client, make_entry, make_theme, settings
 ):
     from outcomes import filters
@@ -246,15 +248,39 @@ def test_a_long_facet_shows_its_biggest_options_and_keeps_the_others_behind_show
             make_entry(themes=[theme])
     make_entry(themes=themes[: filters.FACET_LIMIT])
     chosen = themes[-1]
-    response = client.get(URL, {"theme": [chosen.slug, themes[0].slug]})
+    response = client.get(URL, {"theme": [chosen.slug, themes[0].slug], "q": "", "page": "1"})
     facet = response.context["facets"]["theme"]
     assert len(facet) == filters.FACET_LIMIT + 1
-    assert facet.hidden == 1
+    assert facet.others == 1
     assert {option.value for option in facet if option.selected} == {chosen.slug, themes[0].slug}
     html = response.content.decode()
     assert "Afficher l&#x27;autre option" in html or "Afficher l'autre option" in html
-    (left_out,) = facet.more
-    assert f'name="theme" value="{left_out.value}"' in html  # in the form, one click away: never out of reach
+    (left_out,) = [theme for theme in themes[: filters.FACET_LIMIT + 1] if f'value="{theme.slug}"' not in html]
+    # One click away, never out of reach: the facet's own page, with the same filters.
+    link = re.search(r'<a href="(/entries/options/theme/\?[^"]+)">', html).group(1)
+    options = client.get(link.replace("&amp;", "&"))
+    assert options.status_code == 200
+    page = options.content.decode()
+    form = page[page.index('<form class="explorer') :]
+    assert f'name="theme" value="{left_out.slug}"' in form.split('id="facet-others"')[1]
+    assert f'name="theme" value="{chosen.slug}" checked' in form.split('id="facet-others"')[0]
+    assert "(1)" in form.split(left_out.slug)[1].split("</li>")[0]  # its count under the other filters
+    assert 'name="page"' not in form  # ticking an option starts again at the first page
+
+
+def test_a_facet_s_own_page_keeps_the_other_filters_and_says_what_is_wrong(client, corpus):
+    page = client.get("/entries/options/country/", {"q": "patrouilles", "kind": "good_practice", "country": "SN"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<input type="hidden" name="q" value="patrouilles">' in html
+    assert '<input type="hidden" name="kind" value="good_practice">' in html
+    assert 'type="hidden" name="country"' not in html  # its own values are the options ticked
+    wrong = client.get("/entries/options/country/", {"theme": "no-such-theme"})
+    assert wrong.status_code == 200 and "Certains paramètres ne sont pas valides" in wrong.content.decode()
+    assert client.get("/entries/options/kind/").status_code == 404  # every kind is always listed
+    assert client.get("/entries/options/nothing/").status_code == 404
+    english = client.get("/en/entries/options/theme/").content.decode()
+    assert "Theme: all the options" in english
 
 
 def test_the_filter_set_also_takes_a_plain_dict(corpus):

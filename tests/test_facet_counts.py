@@ -213,14 +213,15 @@ def brute_force(data, searched):
     return counts
 
 
-def assert_exact(facet, expected, chosen):
-    """Every option shown has the brute-force count; the options left out are counted in `hidden` and have no
-    more entries than those shown; chosen values are always shown."""
+def assert_exact(facet, others, expected, chosen):
+    """Every option shown has the brute-force count; the options left out are counted in `others`, listed with
+    their counts on the facet's own page (`others`), and have no more entries than those shown; chosen values are
+    always shown."""
     shown = {option.value: option.count for option in facet}
     assert {value: expected.get(value, 0) for value in shown} == shown
     left_out = {value for value, n in expected.items() if n} - set(shown)
-    assert facet.hidden == len(left_out)
-    assert {option.value: option.count for option in facet.more} == {value: expected[value] for value in left_out}
+    assert facet.others == len(left_out)
+    assert {option.value: option.count for option in others} == {value: expected[value] for value in left_out}
     assert set(chosen) <= set(shown)
     unchosen = [count for value, count in shown.items() if value not in chosen]
     if left_out and unchosen:
@@ -263,8 +264,12 @@ def check_after_writes(synthetic, question, edits):
         "meeting": [data["meeting"]] if data.get("meeting") else [],
     }
     all_partners = expected.pop("all_partners")
+    types = {facet.name: facet for facet in filterset.facet_types}
     for name, counts in expected.items():
-        assert_exact(facets[name], counts, chosen[name])
+        others = (
+            types[name].other_options(facets[name].counts, filterset.data_cleaned)[0] if facets[name].others else []
+        )
+        assert_exact(facets[name], others, counts, chosen[name])
     assert facets["country"].all_partners == (all_partners if data.get("country") else None)
 
 

@@ -148,16 +148,20 @@ def test_the_explorer_lists_the_most_used_meetings_and_counts_the_others(client,
     facet = response.context["facets"]["meeting"]
     shown = {option.value for option in facet}
     assert shown == {session.meeting.slug for session in sessions[:FACET_LIMIT]} | {rarest.slug}
-    assert facet.hidden == 4
+    assert facet.others == 4
     assert "Afficher les 4 autres options" in response.content.decode()  # one click away, never out of reach
 
 
-def test_past_a_few_hundred_more_options_a_facet_says_how_many_a_narrower_search_shows(monkeypatch, client, corpus):
+def test_past_a_few_thousand_other_options_a_facet_s_page_says_how_many_a_narrower_search_shows(
+    monkeypatch, client, corpus
+):
     monkeypatch.setattr("outcomes.facets.FACET_LIMIT", 1)
-    monkeypatch.setattr("outcomes.facets.MORE_LIMIT", 1)
+    monkeypatch.setattr("outcomes.facets.ALL_LIMIT", 1)
     facet = client.get(reverse("outcomes:entry-list")).context["facets"]["country"]
-    assert (len(facet), len(facet.more), facet.beyond) == (1, 1, 2)
-    assert "et 2 autres options, avec moins d'entrées" in client.get(reverse("outcomes:entry-list")).content.decode()
+    assert (len(facet), facet.others) == (1, 3)
+    page = client.get(reverse("outcomes:entry-facet-options", args=["country"]))
+    assert (len(page.context["others"]), page.context["beyond"]) == (1, 2)
+    assert "et 2 autres options, avec moins d'entrées" in page.content.decode()
 
 
 def test_the_explorer_keeps_its_rendered_cards_and_facets_until_something_is_published(

@@ -8,11 +8,12 @@ import functools
 import json
 from pathlib import Path
 
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..caching import held_objects
+from ..caching import held_objects, memoized_by_version
 from ..cards import format_html
 from ..models import Country
 from ..queries import sort_key
@@ -27,7 +28,23 @@ LABEL_MIN_WIDTH = 1 / 16  # of the frame's width: countries narrower than that g
 
 @functools.cache
 def region():
-    return json.loads(REGION_FILE.read_text(encoding="utf-8"))
+    """The region's shapes; their path data (numbers and letters) marked safe once, not escaped on every map."""
+    data = json.loads(REGION_FILE.read_text(encoding="utf-8"))
+    data["background"] = mark_safe(escape(data["background"]))
+    for shape in data["countries"].values():
+        shape["d"] = mark_safe(escape(shape["d"]))
+    return data
+
+
+def named_countries():
+    """{code: (name, URL, sort key)} of every country, held for the content version and language."""
+    return memoized_by_version(
+        "map-names",
+        lambda: {
+            code: (c.name, c.get_absolute_url(), sort_key(c.name))
+            for code, (_position, c) in held_objects(Country).items()
+        },
+    )
 
 
 def frame(codes):
@@ -57,8 +74,8 @@ def map_picture(counts, framed_on, picture_id, title, chosen=()):
     view = frame(framed_on)
     bounds = style.shade_bounds(max(counts.values(), default=0))
     shades = style.shades_for(bounds)
-    every = held_objects(Country)
-    named = {code: every[code][1] for code, n in counts.items() if n and code in every}
+    every = named_countries()
+    named = {code: every[code] for code, n in counts.items() if n and code in every}
     font = round(view[2] / 48, 1)
     drawn, linked = [], []
     for code, shape in shapes.items():
@@ -70,15 +87,15 @@ def map_picture(counts, framed_on, picture_id, title, chosen=()):
             continue
         index = style.shade_class(count, bounds)
         fill, ink = shades[index]
-        country = named[code]
+        name, url, _sort = named[code]
         label = None
         if "dot" not in shape and shape["box"][2] - shape["box"][0] >= view[2] * LABEL_MIN_WIDTH:
             label = {"x": shape["label"][0], "y": shape["label"][1] + font / 3, "ink": ink}
         linked.append(
             {
                 "code": code,
-                "name": country.name,
-                "url": country.get_absolute_url(),
+                "name": name,
+                "url": url,
                 "count": count,
                 "d": shape["d"],
                 "fill": fill,
@@ -86,13 +103,13 @@ def map_picture(counts, framed_on, picture_id, title, chosen=()):
                 "dot": shape.get("dot"),
                 "chosen": code in chosen,
                 "description": ngettext("%(name)s : %(count)s entrée", "%(name)s : %(count)s entrées", count)
-                % {"name": country.name, "count": count},
+                % {"name": name, "count": count},
             }
         )
     table = sorted(
-        ({"name": c.name, "url": c.get_absolute_url(), "count": counts[code], "on_map": code in shapes}
-         for code, c in named.items()),
-        key=lambda row: (-row["count"], sort_key(row["name"])),
+        ({"name": name, "url": url, "count": counts[code], "on_map": code in shapes, "sort": sort}
+         for code, (name, url, sort) in named.items()),
+        key=lambda row: (-row["count"], row["sort"]),
     )  # fmt: skip
     largest = table[0] if table else None
     return {

@@ -56,9 +56,36 @@
     if (heading) status.textContent = heading.textContent.trim();
   }
 
+  // « Show the N other options »: the facet's own page (a link without JavaScript) lists them; fetched into the
+  // facet the first time they are wanted, they are ticked like the others.
+  function loadOthers(facet) {
+    const all = facet.querySelector(".facet__all[data-options]");
+    if (!all) return Promise.resolve();
+    if (!all.loading) {
+      all.loading = fetch(all.dataset.options, { headers: { Accept: "text/html" } })
+        .then((response) => {
+          if (!response.ok) throw new Error(response.status);
+          return response.text();
+        })
+        .then((text) => {
+          const list = new DOMParser().parseFromString(text, "text/html").getElementById("facet-others");
+          if (!list) throw new Error("no options");
+          list.removeAttribute("id");
+          all.querySelector(".facet__all-link").replaceWith(list);
+          all.removeAttribute("data-options");
+        })
+        .catch(() => {
+          all.loading = null; // the link stays: it leads to the same options
+        });
+    }
+    return all.loading;
+  }
+
   function filterBox(facet) {
-    const options = facet.querySelectorAll(".facet__options li");
-    if (options.length <= 8 || facet.querySelector(".facet__filter")) return;
+    const all = facet.querySelector(".facet__all");
+    if (all) all.addEventListener("toggle", () => all.open && loadOthers(facet));
+    if (facet.querySelectorAll(".facet__options li").length <= 8 && !all) return;
+    if (facet.querySelector(".facet__filter")) return;
     const label = document.createElement("label");
     label.className = "facet__filter";
     const text = document.createElement("span");
@@ -67,13 +94,18 @@
     const input = document.createElement("input");
     input.type = "search";
     input.placeholder = facet.dataset.filterPlaceholder;
-    input.addEventListener("input", () => {
+    const apply = () => {
       const wanted = fold(input.value);
-      const all = facet.querySelector(".facet__all");
-      if (all && wanted) all.open = true;
-      for (const option of options) {
+      for (const option of facet.querySelectorAll(".facet__options li")) {
         const chosen = option.querySelector("input:checked");
         option.hidden = Boolean(wanted) && !chosen && !fold(option.textContent).includes(wanted);
+      }
+    };
+    input.addEventListener("input", () => {
+      apply();
+      if (all && input.value.trim()) {
+        all.open = true;
+        loadOthers(facet).then(apply);
       }
     });
     label.append(text, input);

@@ -98,16 +98,18 @@ def test_long_facets_filter_and_show_all_and_nothing_is_out_of_reach(
     # A box filters a long list.
     countries = page.get_by_role("group", name="Pays", exact=True)
     countries.get_by_role("searchbox").fill("mauri")
+    expect(countries.locator("li:visible label").first).to_contain_text("Mauritanie")
     visible = [label.strip() for label in countries.locator("li:visible label").all_inner_texts()]
     assert visible and all("Mauritanie" in label for label in visible)
     themes = page.get_by_role("group", name="Thème", exact=True)
     # No list scrolls inside a small box: every option of a facet is in the flow of the page.
     assert themes.locator("ul").first.evaluate("ul => getComputedStyle(ul).overflowY") == "visible"
-    # « Show all » opens the options folded away; one of them can be picked.
+    # « Show all » fetches the options folded away into the facet; one of them can be picked.
     summary = themes.locator("summary")
     expect(summary).to_contain_text("Afficher les")
     summary.click()
     folded = themes.locator(".facet__all input").first
+    expect(folded).to_be_visible()
     value = folded.get_attribute("value")
     folded.check()
     expect(page).to_have_url(re.compile(f"theme={value}"))
@@ -148,10 +150,17 @@ def test_without_javascript_the_form_applies_with_its_button_which_covers_nothin
             button.click()
         assert "country=ES" in page.url and "country_match=all" in page.url
         expect(page.locator(".chips__summary")).to_contain_text("Pays : Espagne et Sénégal")
-        # « Show all » is a plain <details>: it opens without JavaScript.
-        page.goto("/entries/")
+        # « Show all » is a plain <details> with a link to the facet's own page, where the others are ticked.
+        page.goto("/entries/?kind=recommendation")
         themes = page.get_by_role("group", name="Thème", exact=True)
         themes.locator("summary").click()
-        expect(themes.locator(".facet__all input").first).to_be_visible()
+        with page.expect_navigation():
+            themes.get_by_role("link", name=re.compile("Choisir parmi toutes les options")).click()
+        other = page.locator("#facet-others input").first
+        value = other.get_attribute("value")
+        other.check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Appliquer").click()
+        assert f"theme={value}" in page.url and "kind=recommendation" in page.url
     finally:
         context.close()
