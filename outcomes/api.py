@@ -203,10 +203,10 @@ class EntryList(ApiView):
             return self.cursor_page(filterset, request.GET[api_params.CURSOR], paging.cleaned_data["page_size"])
         try:
             page = paginate(
-                filterset.ordered_for_pages(filterset.qs),
+                filterset.ordered_for_pages(filterset.matching),
                 paging.cleaned_data["page"],
                 paging.cleaned_data["page_size"],
-                count_queryset=filterset.qs,
+                count_queryset=filterset.matching,
                 count_key=filter_key(filterset),  # total and page cached until the content changes
                 order_key=filterset.sort_order,
             )

@@ -77,7 +77,7 @@ class EntryList(TemplateView):
         size = paging.cleaned_data.get("page_size", PAGE_SIZE) if paging.is_valid() else PAGE_SIZE
         # Strict, like django-filter's FilterView: an invalid filter shows its message and no entries rather than
         # silently showing entries the reader did not ask for.
-        entries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        entries = filterset.matching
         ordered = filterset.ordered_for_pages(entries)
         # Counts over every matching entry cost the most at scale and change only with the content: cached by
         # content version and filters (outcomes/caching.py).

@@ -396,7 +396,7 @@ class FollowUpFacet(Facet):
         return Condition(Q(pk__in=current.values("recommendation_id")))
 
     def count_rows(self, entries, data):
-        if not memoized_by_version("follow-ups-published", FollowUp.objects.published().exists):
+        if not memoized_by_version("follow-ups-published", lambda: FollowUp.objects.published().exists()):
             return {}  # nothing followed up yet: no query (planning it costs a few ms per question)
         current = FollowUp.objects.published().current().filter(recommendation__in=entries.values("pk"))
         return dict(current.order_by().values_list("progress").annotate(n=Count("recommendation", distinct=True)))

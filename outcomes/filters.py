@@ -6,6 +6,7 @@ entry's primary key (a subquery), so no join multiplies rows and no DISTINCT is 
 (outcomes/facet_counting.py).
 """
 
+import copy
 import functools
 import hashlib
 
@@ -14,6 +15,8 @@ import django_filters.fields
 from django import forms
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import QueryDict
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -142,8 +145,20 @@ class EntryFilter(django_filters.FilterSet):
                     data.setlist(name, values)
                 else:
                     del data[name]
-        super().__init__(data, *args, **kwargs)
+        self.init_filterset(data, *args, **kwargs)
         self.facet_types = explorer_facets()
+
+    def init_filterset(self, data=None, queryset=None, *, request=None, prefix=None):
+        """django_filters.FilterSet.__init__, but for one line: it deep-copies every filter for each request
+        (querysets, choices, lazy labels: more than the rest of the form costs), where a filter holds nothing per
+        request but the model and parent set here (and its method bound to it), so a shallow copy is enough."""
+        self.is_bound, self.data = data is not None, data or QueryDict()
+        self.queryset = Entry.objects.all() if queryset is None else queryset
+        self.request, self.form_prefix = request, prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model, filter_.parent = self.queryset.model, self
+            filter_.method = filter_.method  # its FilterMethod bound to the copy, which knows the parent
 
     def get_form_class(self):
         """One form class for every request: django-filter builds one, and its fields, per filterset (a form copies
@@ -169,6 +184,12 @@ class EntryFilter(django_filters.FilterSet):
                 "session_ids": getattr(self.form, "chosen_session_ids", None),
             }
         return self._data_cleaned
+
+    @property
+    def matching(self):
+        """The matching entries (none when the filters are invalid), the queryset built on first use: on
+        PostgreSQL a page's ids, its total and its facets come from outcomes_entry_facets without it."""
+        return SimpleLazyObject(lambda: self.qs if self.is_valid() else self.queryset.none())
 
     @property
     def query(self):
