@@ -15,7 +15,8 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from .caching import held_in_order, held_objects, memoized_by_version
+from . import followup
+from .caching import held_in_order, held_objects
 from .facet_counting import Condition
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Theme
 from .models_followup import EntryFrameworkItem, FollowUp, FrameworkItem, Progress
@@ -396,7 +397,7 @@ class FollowUpFacet(Facet):
         return Condition(Q(pk__in=current.values("recommendation_id")))
 
     def count_rows(self, entries, data):
-        if not memoized_by_version("follow-ups-published", lambda: FollowUp.objects.published().exists()):
+        if not followup.any_published():
             return {}  # nothing followed up yet: no query (planning it costs a few ms per question)
         current = FollowUp.objects.published().current().filter(recommendation__in=entries.values("pk"))
         return dict(current.order_by().values_list("progress").annotate(n=Count("recommendation", distinct=True)))

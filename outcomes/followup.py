@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from . import tag_counts
+from .caching import memoized_by_version
 from .models import Entry, EntryCountry, Theme
 from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, FrameworkItem, Progress
 from .models_search import INDEX_FIELDS
@@ -130,22 +131,32 @@ def published_with_tags(tag, kind):
     return Entry.objects.filter(pk__in=RawSQL(*tag_counts.entries_with_all([tag, f"k:{kind}"])))
 
 
+def any_published():
+    """Whether any follow-up is published, held for the content version: until one is, the follow-up counts of
+    a page ask nothing (planning their joins cost a few ms a page)."""
+    return memoized_by_version("follow-ups-published", lambda: FollowUp.objects.published().exists())
+
+
 def progress_counts(current_records, without_follow_up):
-    """[(status, label, count)] of current follow-up records by status (those with a count), then the count of
-    recommendations without any (`without_follow_up`), as pages show them."""
-    counts = dict(current_records.order_by().values_list("progress").annotate(n=Count("pk")))
+    """[(status, label, count)] of current follow-up records by status (those with a count; none without records),
+    then the count of recommendations without any (`without_follow_up`), as pages show them."""
+    counts = {}
+    if current_records is not None:
+        counts = dict(current_records.order_by().values_list("progress").annotate(n=Count("pk")))
     rows = [(value, label, counts[value]) for value, label in Progress.choices if counts.get(value)]
     return rows + ([(NO_FOLLOW_UP, NO_FOLLOW_UP_LABEL, without_follow_up)] if without_follow_up else [])
 
 
 def country_progress(country):
     """Counts by status of the recommendations that concern a country (two queries)."""
-    current = FollowUp.objects.published().current().filter(country=country)
-    followed = FollowUp.objects.published().filter(country=country).values("recommendation_id")
     # Those followed up in the country are left out: the others concern it by their tag alone.
     recommendations = published_with_tags(f"c:{country.pk}", Entry.Kind.RECOMMENDATION)
     if recommendations is None:
         recommendations = Entry.objects.published().filter(concerning(country), kind=Entry.Kind.RECOMMENDATION)
+    if not any_published():
+        return progress_counts(None, not_followed(recommendations, None, f"c:{country.pk}"))
+    current = FollowUp.objects.published().current().filter(country=country)
+    followed = FollowUp.objects.published().filter(country=country).values("recommendation_id")
     return progress_counts(current, not_followed(recommendations, followed, f"c:{country.pk}"))
 
 
@@ -155,17 +166,19 @@ def theme_progress(theme):
     recommendations = published_with_tags(f"t:{theme.pk}", Entry.Kind.RECOMMENDATION)
     if recommendations is None:
         recommendations = Entry.objects.published().filter(themes=theme, kind=Entry.Kind.RECOMMENDATION)
+    if not any_published():
+        return progress_counts(None, not_followed(recommendations, None, f"t:{theme.pk}"))
     current = FollowUp.objects.published().current().filter(recommendation__in=recommendations.values("pk"))
     followed = FollowUp.objects.published().values("recommendation_id")
     return progress_counts(current, not_followed(recommendations, followed, f"t:{theme.pk}"))
 
 
 def not_followed(recommendations, followed, tag):
-    """How many of `recommendations` are not among `followed`; on PostgreSQL counted on the tag table alone (the
-    published recommendations having `tag`), without reading the entry table."""
+    """How many of `recommendations` are not among `followed` (None: none is followed up); on PostgreSQL from the
+    kept count of the recommendations having `tag`, without reading the entry table."""
     if tag_counts.uses_tag_table():
-        return tag_counts.count_with_all([tag, f"k:{Entry.Kind.RECOMMENDATION}"], excluding=followed)
-    return recommendations.exclude(pk__in=followed).count()
+        return tag_counts.count_with_pair([tag, f"k:{Entry.Kind.RECOMMENDATION}"], excluding=followed)
+    return (recommendations if followed is None else recommendations.exclude(pk__in=followed)).count()
 
 
 # For the API, the JSON export and the CSV export -------------------------------------------------------------------

@@ -143,13 +143,15 @@ def entries_with_all(tags):
     return f"SELECT entry_id FROM {ENTRY_FACETS} WHERE tags @> %s::text[]", [list(tags)]
 
 
-def count_with_all(tags, excluding):
-    """The number of published entries having every one of `tags` whose id is not among `excluding` (a queryset
-    of ids)."""
-    sql, params = excluding.query.sql_with_params()
+def count_with_pair(tags, excluding=None):
+    """The number of published entries having both `tags` whose id is not among `excluding` (a queryset of ids;
+    None: no id left out): the kept count of the pair, less those of `excluding` that have both (a few hundred
+    followed up, not the thousands of entries that have the two tags)."""
+    sql, params = excluding.query.sql_with_params() if excluding is not None else ("SELECT NULL::bigint", ())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM {ENTRY_FACETS} f WHERE f.tags @> %s::text[] AND f.entry_id NOT IN ({sql})",
-            [list(tags), *params],
+            f"SELECT coalesce((SELECT n FROM {TAG_PAIRS} WHERE a = %s AND b = %s), 0) - (SELECT count(*) "
+            f"FROM {ENTRY_FACETS} f WHERE f.entry_id IN ({sql}) AND f.tags @> %s::text[])",
+            [*tags, *params, list(tags)],
         )
         return cursor.fetchone()[0]

@@ -7,9 +7,11 @@ import math
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..cards import format_html
 from ..models import Country, EntryCountry
 from ..queries import sort_key
 from . import style
@@ -185,3 +187,96 @@ def partnership_network(pairs, picture_id):
         "colour": style.ROLE_STYLES[EntryCountry.Role.IMPLEMENTING].colour,
         "table": table,
     }
+
+
+def country_network_html(picture):
+    """The figure of country_network()'s context (SVG, legend, the numbers as a table): built in Python, as the map
+    is; through the template engine its lines, labels and table cost a country page more than counting them."""
+    if not picture:
+        return "\n\n"
+    p, centre = picture, picture["centre"]
+    nodes = "".join(
+        format_html(
+            '<a class="network__link" href="{}" aria-label="{}">\n      <title>{}</title>\n'
+            '      <line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"{} stroke-linecap="butt"/>\n'
+            '      <circle cx="{}" cy="{}" r="15" fill="#ffffff" stroke="{}" stroke-width="2"/>\n'
+            '      <text class="network__code" x="{}" y="{}" dy="4" font-size="11" text-anchor="middle" '
+            'aria-hidden="true">{}</text>\n'
+            '      <text class="network__label" x="{}" y="{}" font-size="12" text-anchor="{}" aria-hidden="true">'
+            "{} · {}</text>\n    </a>\n    ",
+            n["pair_url"], n["description"], n["description"],
+            centre["x"], centre["y"], n["x"], n["y"], n["colour"], n["width"], dash(n["dash"]),
+            n["x"], n["y"], n["colour"],
+            n["x"], n["y"], n["code"],
+            n["lx"], n["ly"], n["anchor"], n["label"], n["count"],
+        )
+        for n in p["nodes"]
+    )  # fmt: skip
+    legend = "".join(
+        format_html(
+            '<li><svg class="picture__swatch picture__swatch--line" viewBox="0 0 32 16" aria-hidden="true">'
+            '<line x1="0" y1="8" x2="32" y2="8" stroke="{}" stroke-width="4"{}/></svg> {}</li>',
+            item["colour"], dash(item["dash"]), item["label"],
+        )
+        for item in p["legend"]
+    )  # fmt: skip
+    hidden = ""
+    if p["hidden"]:
+        note = ngettext("Et %(counter)s autre pays, dans la table.", "Et %(counter)s autres pays, dans la table.",
+                        p["hidden"]) % {"counter": p["hidden"]}  # fmt: skip
+        hidden = format_html('<p class="picture__note">{}</p>', note)
+    roles = p["table"][0]["roles"] if p["table"] else []
+    rows = "".join(
+        format_html(
+            '<tr><th scope="row"><a href="{}">{}</a></th><td class="num"><a href="{}">{}</a></td>{}</tr>',
+            row["url"], row["name"], row["pair_url"], row["count"],
+            mark_safe("".join(format_html('<td class="num">{}</td>', n) for _label, n in row["roles"])),
+        )
+        for row in p["table"]
+    )  # fmt: skip
+    return format_html(
+        '<figure class="picture picture--network" aria-labelledby="{id}-caption">\n'
+        '  <figcaption class="picture__caption" id="{id}-caption">{title}</figcaption>\n'
+        '  <svg class="picture__svg network" viewBox="0 0 {width} {height}" role="group" '
+        'aria-labelledby="{id}-title" aria-describedby="{id}-desc">\n'
+        '    <title id="{id}-title">{title}</title>\n'
+        '    <desc id="{id}-desc">{description}</desc>\n'
+        "    {nodes}\n"
+        '    <g aria-hidden="true">\n'
+        '      <circle cx="{x}" cy="{y}" r="24" fill="#0a4f8c"/>\n'
+        '      <text class="network__centre" x="{x}" y="{y}" dy="5" font-size="14" text-anchor="middle" '
+        'fill="#ffffff">{code}</text>\n'
+        "    </g>\n"
+        "  </svg>\n"
+        '  <ul class="picture__legend" aria-label="{legend_label}">\n'
+        "    {legend}\n"
+        "  </ul>\n"
+        "  {hidden}\n"
+        '  <details class="picture__table">\n'
+        "    <summary>{table_label}</summary>\n"
+        "    <table>\n"
+        '      <caption class="visually-hidden">{title}</caption>\n'
+        '      <thead><tr><th scope="col">{country}</th><th scope="col" class="num">{together}</th>{roles}</tr>'
+        "</thead>\n"
+        "      <tbody>{rows}</tbody>\n"
+        "    </table>\n"
+        "  </details>\n"
+        "</figure>\n\n",
+        **style.figure_values(p),
+        nodes=mark_safe(nodes),
+        x=centre["x"],
+        y=centre["y"],
+        code=centre["code"],
+        legend_label=_("Légende : rôle du pays partenaire"),
+        legend=mark_safe(legend),
+        hidden=hidden,
+        table_label=_("Les nombres, en table"),
+        country=_("Pays"),
+        together=_("Entrées en commun"),
+        roles=mark_safe("".join(format_html('<th scope="col" class="num">{}</th>', label) for label, _n in roles)),
+        rows=mark_safe(rows),
+    )
+
+
+def dash(value):
+    return format_html(' stroke-dasharray="{}"', value) if value else ""

@@ -114,3 +114,8 @@ def contrast_ratio(first, second):
 
     light, dark = sorted([luminance(first), luminance(second)], reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def figure_values(picture):
+    """What the opening of every picture's figure names: its id, title, size and description."""
+    return {name: picture[name] for name in ("id", "title", "width", "height", "description")}

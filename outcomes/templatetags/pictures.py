@@ -26,6 +26,10 @@ def rendered_map(key, compute):
     return mark_safe(cached_by_version(f"picture:{key}", lambda: map_html(compute())))
 
 
+def rendered_bars(key, compute):
+    return mark_safe(cached_by_version(f"picture:{key}", lambda: charts.bars_html(compute()["picture"])))
+
+
 def published_counts():
     return cached_by_version("picture-data:country-counts", counts.country_counts)
 
@@ -61,9 +65,11 @@ def explorer_map(filterset, facets):
 def country_network(country):
     def compute():
         partners = counts.partner_roles(country)
-        return {"picture": network.country_network(country, partners, "network-country") if partners else None}
+        return network.country_network(country, partners, "network-country") if partners else None
 
-    return rendered(f"country-network:{country.pk}", "includes/pictures/country_network.html", compute)
+    return mark_safe(
+        cached_by_version(f"picture:country-network:{country.pk}", lambda: network.country_network_html(compute()))
+    )
 
 
 @register.simple_tag
@@ -88,7 +94,7 @@ def theme_chart(themes):
         title = _("Entrées par type, pour chaque thème")
         return chart_context(rows, "chart-themes", title, _("thème"))
 
-    return rendered("theme-chart", "includes/pictures/bars.html", compute)
+    return rendered_bars("theme-chart", compute)
 
 
 @register.simple_tag
@@ -100,7 +106,7 @@ def theme_meetings_chart(theme):
         title = _("Entrées du thème par type, au fil des réunions")
         return chart_context(rows, "chart-theme-meetings", title, what) if len(rows) else {"picture": None}
 
-    return rendered(f"theme-meetings-chart:{theme.pk}", "includes/pictures/bars.html", compute)
+    return rendered_bars(f"theme-meetings-chart:{theme.pk}", compute)
 
 
 @register.simple_tag
@@ -112,7 +118,7 @@ def session_chart(meeting, sessions):
         rows = charts.by_top_session(by_session, sessions)
         return chart_context(rows, "chart-sessions", _("Entrées par type, pour chaque session"), _("session"))
 
-    return rendered(f"session-chart:{meeting.pk}", "includes/pictures/bars.html", compute)
+    return rendered_bars(f"session-chart:{meeting.pk}", compute)
 
 
 @register.simple_tag
@@ -125,7 +131,7 @@ def meetings_chart():
             return {"picture": None}
         return chart_context(rows, "chart-meetings", _("Entrées par type, au fil des réunions"), what)
 
-    return rendered("meetings-chart", "includes/pictures/bars.html", compute)
+    return rendered_bars("meetings-chart", compute)
 
 
 def rows_over_time(tag, entries):
