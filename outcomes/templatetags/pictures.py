@@ -18,16 +18,21 @@ from ..pictures.map import map_html, map_picture
 register = template.Library()
 
 
+def built(key, make_html):
+    """The picture's HTML, made by `make_html()` once per content version and language."""
+    return mark_safe(cached_by_version(f"picture:{key}", make_html))
+
+
 def rendered(key, template_name, compute):
-    return mark_safe(cached_by_version(f"picture:{key}", lambda: render_to_string(template_name, compute())))
+    return built(key, lambda: render_to_string(template_name, compute()))
 
 
 def rendered_map(key, compute):
-    return mark_safe(cached_by_version(f"picture:{key}", lambda: map_html(compute())))
+    return built(key, lambda: map_html(compute()))
 
 
 def rendered_bars(key, compute):
-    return mark_safe(cached_by_version(f"picture:{key}", lambda: charts.bars_html(compute()["picture"])))
+    return built(key, lambda: charts.bars_html(compute()["picture"]))
 
 
 def published_counts():
@@ -67,9 +72,7 @@ def country_network(country):
         partners = counts.partner_roles(country)
         return network.country_network(country, partners, "network-country") if partners else None
 
-    return mark_safe(
-        cached_by_version(f"picture:country-network:{country.pk}", lambda: network.country_network_html(compute()))
-    )
+    return built(f"country-network:{country.pk}", lambda: network.country_network_html(compute()))
 
 
 @register.simple_tag
