@@ -3,8 +3,10 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/rabatkb
 DEV_ENV := DJANGO_DEBUG=true DATABASE_URL=
+PYTEST_ARGS ?= --durations=25
+SHELL := /bin/bash
 
-.PHONY: run test test-postgres test-sqlite install install-dev browser fault-tools load lint format clean
+.PHONY: run test install install-dev browser fault-tools load lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -44,18 +46,17 @@ fault-tools:
 		|| { $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq postgresql; } \
 		|| echo "== PostgreSQL's initdb could not be installed: the fault tests will fail in CI"
 
-# PostgreSQL first (DATABASE_URL, or the local server when it answers), then SQLite; fails if either fails.
+# PostgreSQL (DATABASE_URL, or the local server when it answers) and SQLite side by side, one core each (each suite
+# runs one test at a time), every line prefixed with its database; fails if either fails.
 test: install-dev browser fault-tools
-	@status=0; \
-	pg_url="$${DATABASE_URL:-}"; \
+	@pg_url="$${DATABASE_URL:-}"; \
 	if [ -z "$$pg_url" ] && $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then pg_url="$(PG_URL)"; fi; \
-	if [ -n "$$pg_url" ]; then \
-		echo "== tests on PostgreSQL ($$pg_url)"; \
-		DATABASE_URL="$$pg_url" $(PYTHON) -m pytest $(PYTEST_ARGS) || status=1; \
-	else echo "== PostgreSQL not reachable: skipping the PostgreSQL run"; fi; \
-	echo "== tests on SQLite"; \
-	DATABASE_URL= $(PYTHON) -m pytest $(PYTEST_ARGS) || status=1; \
-	exit $$status
+	suite() { DATABASE_URL="$$2" $(PYTHON) -m pytest $(PYTEST_ARGS) 2>&1 | sed -u "s/^/[$$1] /"; return $${PIPESTATUS[0]}; }; \
+	pids=(); \
+	if [ -n "$$pg_url" ]; then echo "== tests on PostgreSQL ($$pg_url) and on SQLite"; suite postgres "$$pg_url" & pids+=($$!); \
+	else echo "== PostgreSQL not reachable: tests on SQLite only"; fi; \
+	suite sqlite "" & pids+=($$!); \
+	status=0; for pid in "$${pids[@]}"; do wait "$$pid" || status=1; done; exit $$status
 
 # The load test of docs/testing.md: gunicorn (debug off, PostgreSQL) on 127.0.0.1 under wrk for 30 s.
 load: install
