@@ -32,7 +32,7 @@ def rendered_map(key, compute):
 
 
 def rendered_bars(key, compute):
-    return built(key, lambda: charts.bars_html(compute()["picture"]))
+    return built(key, lambda: charts.bars_html(compute()))
 
 
 def published_counts():
@@ -95,7 +95,7 @@ def theme_chart(themes):
             for theme in sorted(themes, key=lambda theme: -theme.n_total)
         ]  # fmt: skip
         title = _("Entrées par type, pour chaque thème")
-        return chart_context(rows, "chart-themes", title, _("thème"))
+        return bars(rows, "chart-themes", title, _("thème"))
 
     return rendered_bars("theme-chart", compute)
 
@@ -107,7 +107,7 @@ def theme_meetings_chart(theme):
     def compute():
         rows, what = rows_over_time(f"t:{theme.pk}", Entry.objects.published().filter(themes=theme))
         title = _("Entrées du thème par type, au fil des réunions")
-        return chart_context(rows, "chart-theme-meetings", title, what) if len(rows) else {"picture": None}
+        return bars(rows, "chart-theme-meetings", title, what) if len(rows) else None
 
     return rendered_bars(f"theme-meetings-chart:{theme.pk}", compute)
 
@@ -119,7 +119,7 @@ def session_chart(meeting, sessions):
     def compute():
         by_session = counts.kinds_by(Entry.objects.published().filter(meeting=meeting), "session_id")
         rows = charts.by_top_session(by_session, sessions)
-        return chart_context(rows, "chart-sessions", _("Entrées par type, pour chaque session"), _("session"))
+        return bars(rows, "chart-sessions", _("Entrées par type, pour chaque session"), _("session"))
 
     return rendered_bars(f"session-chart:{meeting.pk}", compute)
 
@@ -131,8 +131,8 @@ def meetings_chart():
     def compute():
         rows, what = rows_over_time(None, Entry.objects.published())
         if len(rows) < 2:
-            return {"picture": None}
-        return chart_context(rows, "chart-meetings", _("Entrées par type, au fil des réunions"), what)
+            return None
+        return bars(rows, "chart-meetings", _("Entrées par type, au fil des réunions"), what)
 
     return rendered_bars("meetings-chart", compute)
 
@@ -148,5 +148,5 @@ def rows_over_time(tag, entries):
     return charts.over_time(by_meeting)
 
 
-def chart_context(rows, picture_id, title, what):
-    return {"picture": charts.stacked_bars(rows, picture_id, title, charts.description_of(rows, what), what)}
+def bars(rows, picture_id, title, what):
+    return charts.stacked_bars(rows, picture_id, title, charts.description_of(rows, what), what)
