@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from outcomes import background
 from outcomes.caching import forget_memos
 from outcomes.models import Country, Entry, EntryCountry, Meeting, Session, Status, Theme
 
@@ -15,12 +14,10 @@ _sequence = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _empty_cache_after_each_test():
     """No test sees another's cache: cached counts, or an export slot held by a response the test never read
-    to the end (the test client closes a streamed response only then; outcomes/ops/exports.py). Nor a connection
-    of the background thread (outcomes/background.py), which would keep the test database from being dropped."""
+    to the end (the test client closes a streamed response only then; outcomes/ops/exports.py)."""
     yield
     cache.clear()
     forget_memos()
-    background.close_connections()
 
 
 @pytest.fixture(autouse=True)
