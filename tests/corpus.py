@@ -3,7 +3,7 @@ entries tagged with countries (with roles), themes and an organisation, and draf
 
 import pytest
 
-from outcomes.models import EntryCountry, Organisation, Status
+from outcomes.models import Country, Entry, EntryCountry, Organisation, Status
 
 IMPLEMENTING, PARTNER, MENTIONED = (
     EntryCountry.Role.IMPLEMENTING,
@@ -102,3 +102,33 @@ def build_entries(make_entry, make_session, make_theme, count):
     for order in range(count):
         entry = make_entry(session=session, order=order + 1, countries=[("SN", "implementing"), "ML"], themes=[theme])
         entry.organisations.add(organisation)
+
+
+def bulk_entries(make_session, make_theme, count):
+    """What build_entries() makes, inserted in bulk without the curation history: for tests about reading many
+    entries (an entry saved through the model records its version, ~100 queries on PostgreSQL)."""
+    session, theme = make_session(), make_theme()
+    organisation = Organisation.objects.create(slug=f"org-bulk-{count}", name="Org")
+    entries = Entry.objects.bulk_create(
+        Entry(
+            session=session,
+            meeting_id=session.meeting_id,
+            reference=f"{session.meeting.code}-{order:03d}",
+            kind=Entry.Kind.GOOD_PRACTICE,
+            order=order,
+            text=f"Texte de l'entrée {order}",
+            status=Status.PUBLISHED,
+        )
+        for order in range(1, count + 1)
+    )
+    senegal, mali = Country.objects.get(code="SN"), Country.objects.get(code="ML")
+    EntryCountry.objects.bulk_create(
+        EntryCountry(entry=entry, country=country, role=role)
+        for entry in entries
+        for country, role in ((senegal, EntryCountry.Role.IMPLEMENTING), (mali, EntryCountry.Role.MENTIONED))
+    )
+    Entry.themes.through.objects.bulk_create(Entry.themes.through(entry=e, theme=theme) for e in entries)
+    Entry.organisations.through.objects.bulk_create(
+        Entry.organisations.through(entry=e, organisation=organisation) for e in entries
+    )
+    return entries
