@@ -58,16 +58,16 @@ def stem(word, lang):
 def words(text):
     """[(word, start, end)]: the words of `text` lower-cased, elisions cut off (d'informations → informations)."""
     found = []
-    for match in WORD.finditer(text):
-        word, start = match.group().lower(), match.start()
-        if len(word) <= MAX_WORD:
-            found.append((word, start, match.end()))
-    return [item for item in found if not _is_elision(text, *item)]
+    for match in WORD.finditer(text):  # every snippet and index reads each word of its text: one pass, no calls
+        word, end = match.group().lower(), match.end()
+        if len(word) <= MAX_WORD and not (word in ELISIONS and _is_elision(text, end)):
+            found.append((word, match.start(), end))
+    return found
 
 
-def _is_elision(text, word, start, end):
+def _is_elision(text, end):
     """d', l', qu'…: the apostrophe already cut the word off; the elided article itself is left out."""
-    return word in ELISIONS and text[end : end + 1] in ("'", "’") and text[end + 1 : end + 2].isalpha()
+    return text[end : end + 1] in ("'", "’") and text[end + 1 : end + 2].isalpha()
 
 
 def is_stopword(word, lang):
