@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from . import kept_searches
-from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS
+from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS, uses_tag_table
 
 
 @dataclass
@@ -46,10 +46,6 @@ class FacetTimeout(Exception):
 
 def time_limit_ms():
     return getattr(settings, "FACET_TIME_LIMIT_MS", 200)
-
-
-def uses_tag_table():
-    return connection.vendor == "postgresql"
 
 
 def count_facets(facets, data, conditions, entries):

@@ -33,6 +33,12 @@ KEPT_SEARCHES, SEARCH_COUNTS = "outcomes_kept_searches", "outcomes_search_tag_co
 SEARCH_FIRSTS = "outcomes_search_firsts"  # the first ids of a kept search by relevance (outcomes/kept_searches.py)
 FOLD_EVERY = 100  # statements changing the facet rows between two folds of their changes
 
+
+def uses_tag_table():
+    """Whether these tables are there to read: on PostgreSQL; SQLite counts on the join tables."""
+    return default_connection.vendor == "postgresql"
+
+
 _TABLES = f"""
 CREATE TABLE IF NOT EXISTS {ENTRY_FACETS} (
   entry_id bigint PRIMARY KEY,

@@ -25,9 +25,9 @@ from .facet_counting import (
     count_facets,
     single_search,
     tags_condition_sql,
-    uses_tag_table,
     where_clause,
 )
+from .facet_tables import uses_tag_table
 from .facets import FACET_LIMIT, MATCH_ALL, MATCH_ANY, explorer_facets, framework_items
 from .listing import OrderedIds
 from .models import Country, Entry, EntryCountry, Meeting, Organisation, Session, Theme

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import tag_counts
 from .caching import memoized_by_version
+from .facet_tables import uses_tag_table
 from .models import Entry, EntryCountry, Theme
 from .models_followup import EntryFrameworkItem, EntryLink, FollowUp, FrameworkItem, Progress
 from .models_search import INDEX_FIELDS
@@ -126,7 +127,7 @@ def recommendations_for(country, themes=(), kinds=(), frameworks=()):
 def published_with_tags(tag, kind):
     """On PostgreSQL, the published entries of `kind` having `tag`, read from the GIN index of
     outcomes_entry_facets rather than by joining meetings and tag tables; None on SQLite."""
-    if not tag_counts.uses_tag_table():
+    if not uses_tag_table():
         return None
     return Entry.objects.filter(pk__in=RawSQL(*tag_counts.entries_with_all([tag, f"k:{kind}"])))
 
@@ -176,7 +177,7 @@ def theme_progress(theme):
 def not_followed(recommendations, followed, tag):
     """How many of `recommendations` are not among `followed` (None: none is followed up); on PostgreSQL from the
     kept count of the recommendations having `tag`, without reading the entry table."""
-    if tag_counts.uses_tag_table():
+    if uses_tag_table():
         return tag_counts.count_with_pair([tag, f"k:{Entry.Kind.RECOMMENDATION}"], excluding=followed)
     return (recommendations if followed is None else recommendations.exclude(pk__in=followed)).count()
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import kept_searches, search
 from .caching import cached_by_version, held_objects
-from .facet_tables import ENTRY_FACETS, TAG_COUNTS
+from .facet_tables import ENTRY_FACETS, TAG_COUNTS, uses_tag_table
 from .models import Country, Entry, EntryCountry, Organisation, Session, Theme
 
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 25, 100, 1_000_000
@@ -90,7 +90,7 @@ def with_tags_of_published(entries):
     facet rows (outcomes_entry_facets), each country, theme and organisation from those held for the content
     version, in the same order. An entry without a facet row (not published), or tagged by a write since the
     objects were read, takes with_tags()."""
-    if connection.vendor != "postgresql":
+    if not uses_tag_table():
         return with_tags(entries)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT entry_id, tags FROM {ENTRY_FACETS} WHERE entry_id = ANY(%s)", [[e.pk for e in entries]])

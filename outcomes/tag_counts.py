@@ -12,17 +12,13 @@ callers count on the join tables.
 from django.db import connection
 
 from .caching import cached_by_version
-from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS
+from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS, uses_tag_table
 from .listing import OrderedIds
 
 DOCUMENT_ORDER = OrderedIds.ORDERS["document"]
 SORTED_ORDER = OrderedIds.SORTED["document"]
 
 PREFIXES = ["k:", "c:", "r:"]  # kinds; countries; countries with their role
-
-
-def uses_tag_table():
-    return connection.vendor == "postgresql"
 
 
 def within(tag):
