@@ -69,6 +69,8 @@ def count_facets(facets, data, conditions, entries):
                     results.update({facet.name: facet.options(counts[facet.name], data) for facet in group})
                     remaining.pop(0)
         except FacetTimeout:
+            if not remaining:  # the timer ran out once the last pass was in (giving the request its own back)
+                break
             _ignored, group = remaining.pop(0)
             results.update({facet.name: facet.timed_out() for facet in group})
     return {facet.name: results[facet.name] for facet in facets}
