@@ -131,4 +131,3 @@ def bulk_entries(make_session, make_theme, count):
     Entry.organisations.through.objects.bulk_create(
         Entry.organisations.through(entry=e, organisation=organisation) for e in entries
     )
-    return entries

@@ -58,7 +58,7 @@ def stem(word, lang):
 def words(text):
     """[(word, start, end)]: the words of `text` lower-cased, elisions cut off (d'informations → informations)."""
     found = []
-    for match in WORD.finditer(text):  # every snippet and index reads each word of its text: one pass, no calls
+    for match in WORD.finditer(text):  # hot: every snippet and index reads each word of its text, in one pass
         word, end = match.group().lower(), match.end()
         if len(word) <= MAX_WORD and not (word in ELISIONS and _is_elision(text, end)):
             found.append((word, match.start(), end))
