@@ -47,12 +47,20 @@ def content_version():
 
 def cached_by_version(key, compute):
     """compute() once per content version, code release and language, then from the cache."""
-    full_key = f"rabatkb:{release()}:{content_version()}:{get_language()}:{key}"
-    value = cache.get(full_key)
+    value = cached_or_none(key)
     if value is None:
         value = compute()
-        cache.set(full_key, value, CACHE_SECONDS)
+        cache.set(version_key(key), value, CACHE_SECONDS)
     return value
+
+
+def cached_or_none(key):
+    """What cached_by_version() keeps for `key`, or None when nothing is kept yet."""
+    return cache.get(version_key(key))
+
+
+def version_key(key):
+    return f"rabatkb:{release()}:{content_version()}:{get_language()}:{key}"
 
 
 # Small values every page reads (the names of the countries, themes…), held in this process for the current version.

@@ -1,5 +1,6 @@
 """The entries explorer and its CSV/XLSX/JSON downloads, all driven by the same EntryFilter and query string."""
 
+import functools
 import math
 from urllib.parse import quote
 
@@ -14,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from . import exports, followup, spreadsheet
-from .caching import cached_by_version
+from .caching import cached_by_version, cached_or_none
 from .filters import SORT_CHOICES, EntryFilter, filter_key
 from .jsonutil import dumps, json_response
 from .listing import MAX_PAGE_SIZE, PAGE_SIZE, PageForm, paginate, with_tags_in_chunks
@@ -82,12 +83,20 @@ class EntryList(TemplateView):
         # Counts over every matching entry cost the most at scale and change only with the content: cached by
         # content version and filters (outcomes/caching.py).
         filters = filter_key(filterset)
-        facets = cached_by_version(f"facets:{filters}", filterset.facets)
-        total = total_from_kinds(facets) if filterset.is_valid() else None
+        # Not cached, they are counted by PostgreSQL while this thread ranks, loads and renders the page
+        # (outcomes/ahead.py); they give the total, which the first page does not need.
+        known = cached_or_none(f"facets:{filters}")
+        if known is None:
+            filterset.send_facets_ahead()
+        counted = functools.cache(
+            lambda: known if known is not None else cached_by_version(f"facets:{filters}", filterset.facets)
+        )
+        total = (lambda: total_from_kinds(counted())) if filterset.is_valid() else None
         try:
             page = paginate(ordered, number, size, filterset.query, entries, filters, filterset.sort_order, total)
         except InvalidPage:
-            last = max(1, math.ceil((entries.count() if total is None else total) / size))
+            found = total() if total is not None else None
+            last = max(1, math.ceil((entries.count() if found is None else found) / size))
             messages.append(_("La page %(number)s n'existe pas ; voici la dernière page.") % {"number": number})
             page = paginate(ordered, last, size, filterset.query, entries, filters, filterset.sort_order, total)
         # The cards of the page are rendered once per content version, filters, sort, page and language: rendering a
@@ -96,6 +105,7 @@ class EntryList(TemplateView):
             f"cards:{filters}:{filterset.sort_order}:{page.number}:{size}",
             lambda: render_to_string("includes/explorer_cards.html", {"entries": page.object_list}),
         )
+        facets = counted()
         # Their HTML too: a hundred options with counts cost more to render than the SQL behind them.
         # The link to each facet's other options carries the filters, not the page or the order.
         others = query_string(self.request.GET, drop=("page", "page_size", "sort"))

@@ -13,6 +13,7 @@ is cancelled and its facets show a note instead of holding the worker — on Pos
 inside a savepoint, on SQLite a progress handler.
 """
 
+import json
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from . import kept_searches
+from . import ahead, kept_searches
 from .facet_tables import ENTRY_FACETS, TAG_COUNTS, TAG_PAIRS, uses_tag_table
 
 
@@ -153,7 +154,7 @@ def counts_from_tags(facets, data, conditions):
 
 def counts_of_tags(prefixes, conditions):
     """{tag: count} for the tags starting with one of `prefixes` over the entries under `conditions`: kept by the
-    triggers when it can be, counted otherwise."""
+    triggers when it can be, counted otherwise (or taken from the counting sent ahead: send_ahead())."""
     pair = single_tag(conditions)
     if not conditions:
         sql, params = f"SELECT tag, n FROM {TAG_COUNTS} WHERE n > 0 AND left(tag, 2) = ANY(%s)", [prefixes]
@@ -162,17 +163,50 @@ def counts_of_tags(prefixes, conditions):
     elif (key := single_search(conditions)) and (kept := kept_searches.counts(key, prefixes)) is not None:
         return kept  # a search for a frequent word
     else:
-        where, params = where_clause(conditions)
-        # The prefixes kept after grouping: a test on each unnested tag cost more than counting them all.
-        sql = (
-            f"SELECT tag, n FROM (SELECT tag, count(*) AS n FROM {ENTRY_FACETS} f "
-            f"CROSS JOIN LATERAL unnest(f.tags) AS tag WHERE {where} GROUP BY tag) AS counted "
-            f"WHERE left(tag, 2) = ANY(%s)"
-        )
-        params.append(prefixes)
+        sql, params = counting_sql(prefixes, conditions)
+        rows = ahead.take(sql, params)
+        if rows is None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        return json.loads(rows[0][0] or "{}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
+
+
+def counting_sql(prefixes, conditions):
+    """The query counting the tags starting with one of `prefixes` over the entries under `conditions`: one row,
+    {tag: count} as JSON text (hundreds of rows cost more to read one by one than one string to parse)."""
+    where, params = where_clause(conditions)
+    # The prefixes kept after grouping: a test on each unnested tag cost more than counting them all.
+    sql = (
+        f"SELECT json_object_agg(tag, n)::text FROM (SELECT tag, count(*) AS n FROM {ENTRY_FACETS} f "
+        f"CROSS JOIN LATERAL unnest(f.tags) AS tag WHERE {where} GROUP BY tag) AS counted "
+        f"WHERE left(tag, 2) = ANY(%s)"
+    )
+    return sql, [*params, prefixes]
+
+
+def is_counted(prefixes, conditions):
+    """Whether counts_of_tags() counts (rather than reads counts the triggers keep), asking nothing of the database."""
+    if not conditions or (single_tag(conditions) and "s:" not in prefixes):
+        return False
+    key = single_search(conditions)
+    return not (key and kept_searches.is_kept(key))
+
+
+def send_ahead(facets, conditions):
+    """Sends the first counting query count_facets() will run for `facets` under `conditions` to a second
+    connection (outcomes/ahead.py), so that PostgreSQL counts while the page is made; count_facets() takes its rows."""
+    if not uses_tag_table():
+        return
+    for ignored, group in passes(facets, conditions):
+        kept = {name: c for name, c in conditions.items() if name not in ignored}
+        prefixes = sorted({facet.tag_prefix for facet in group if facet.tag_prefix})
+        if prefixes and is_counted(prefixes, kept):
+            ahead.send(*counting_sql(prefixes, kept), timeout_ms=time_limit_ms())
+            return
 
 
 def single_tag(conditions):

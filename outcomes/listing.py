@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django import forms
 from django.core.paginator import Paginator
 from django.db import connection
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import kept_searches, search
@@ -151,21 +152,22 @@ def heading_of(headings, session_id, *titles_and_deeper):
 
 def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None, order_key=None, total=None):
     """The page `number` (raises django.core.paginator.InvalidPage) with its entries loaded and, when searching,
-    each entry's `snippet`. The total is `total` when the caller knows it, else counted on `count_queryset` (the
-    filtered entries, unordered). When
-    `count_key` names the filters (and `order_key` the order), the total and the page's ids are kept in the cache
-    until the content changes: on large data, sorting every match for one page costs more than the rest."""
+    each entry's `snippet`. The total is `total` when the caller knows it (a function: asked only when the total
+    is needed, which the first page's ids are not), else counted on `count_queryset` (the filtered entries,
+    unordered). When `count_key` names the filters (and `order_key` the order), the total and the page's ids are
+    kept in the cache until the content changes: on large data, sorting every match for one page costs more than
+    the rest."""
     if isinstance(ordered_queryset, OrderedIds):  # counts and pages itself
-        paginator, count_queryset = Paginator(ordered_queryset, size), ordered_queryset
+        count_queryset, ids = ordered_queryset, ordered_queryset
     else:
-        paginator = Paginator(ordered_queryset.values_list("pk", flat=True), size)
-    if total is not None:
-        paginator.count = total
-    elif count_queryset is not None:
+        ids = ordered_queryset.values_list("pk", flat=True)
+    counted = None
+    if count_queryset is not None:
         count = count_queryset.count if isinstance(count_queryset, OrderedIds) else count_queryset.order_by().count
-        paginator.count = cached_by_version(f"count:{count_key}", count) if count_key else count()
+        counted = (lambda: cached_by_version(f"count:{count_key}", count)) if count_key else count
+    paginator = IdPaginator(ids, size, total, counted)
     if isinstance(ordered_queryset, OrderedIds):
-        ordered_queryset.count_hint = paginator.count
+        ordered_queryset.count_hint = lambda: paginator.count
     page = paginator.page(number)
     if count_key and order_key is not None:
         pks = cached_by_version(f"page:{count_key}:{order_key}:{number}:{size}", lambda: list(page.object_list))
@@ -173,6 +175,27 @@ def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_ke
         pks = list(page.object_list)
     page.object_list = PageEntries(pks, q)
     return page
+
+
+class IdPaginator(Paginator):
+    """Django's paginator of ids, whose count is `total()` when that knows it, else `counted()`, and whose first page
+    needs no count (a search's first page is read while its facets, which give the total, are being counted)."""
+
+    def __init__(self, object_list, per_page, total=None, counted=None):
+        super().__init__(object_list, per_page)
+        self.total, self.counted = total, counted
+
+    @cached_property
+    def count(self):
+        known = self.total() if self.total is not None else None
+        if known is None:
+            return self.counted() if self.counted is not None else super().count
+        return known
+
+    def page(self, number):
+        if number == 1:  # always a page, empty or not (allow_empty_first_page)
+            return self._get_page(self.object_list[: self.per_page], 1, self)
+        return super().page(number)
 
 
 class PageEntries(Sequence):
@@ -230,7 +253,7 @@ class OrderedIds:
         "newest": ORDERS["newest"].replace("created_at", "(created_at + interval '0 s')"),
     }
     FEW = 5000  # fewer matches than this: sort them (a few ms) rather than walk an order index
-    count_hint = None  # the total when the caller knows it (paginate)
+    count_hint = None  # a function giving the total, when the caller knows it (paginate)
 
     def __init__(self, where, params, order, rank=None, kept=None):
         self.where, self.params, self.order_params, self.kept = where, params, [], None
@@ -242,6 +265,9 @@ class OrderedIds:
             self.kept = kept  # a frequent word's search: its first ids by relevance are kept (kept_searches.py)
         else:
             self.order, self.sorted_order = self.ORDERS[order], self.SORTED[order]
+
+    def known_count(self):
+        return self.count_hint() if self.count_hint is not None else self.FEW
 
     def count(self):
         if self.where == "true":  # every published entry: the total the triggers keep
@@ -266,7 +292,7 @@ class OrderedIds:
 
     def select(self, start, stop):
         """The SQL selecting the ids from `start` to `stop`, and its parameters."""
-        few = self.where != "true" and self.count_hint is not None and self.count_hint < self.FEW
+        few = self.where != "true" and self.order != self.sorted_order and self.known_count() < self.FEW
         order = self.sorted_order if few else self.order
         sql = f"SELECT entry_id FROM {ENTRY_FACETS} f WHERE {self.where} ORDER BY {order} LIMIT %s OFFSET %s"
         return sql, [*self.params, *self.order_params, stop - start, start]

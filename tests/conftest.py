@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from outcomes import ahead
 from outcomes.caching import forget_memos
 from outcomes.models import Country, Entry, EntryCountry, Meeting, Session, Status, Theme
 
@@ -18,6 +19,7 @@ def _empty_cache_after_each_test():
     yield
     cache.clear()
     forget_memos()
+    ahead.close_all()  # a connection left open would keep the test database from being dropped
 
 
 @pytest.fixture(autouse=True)
