@@ -92,13 +92,17 @@ class EntryList(TemplateView):
             lambda: known if known is not None else cached_by_version(f"facets:{filters}", filterset.facets)
         )
         total = (lambda: total_from_kinds(counted())) if filterset.is_valid() else None
+        page_of = functools.partial(
+            paginate, ordered, size=size, q=filterset.query, count_queryset=entries, count_key=filters,
+            order_key=filterset.sort_order, total=total, headings=False,  # the cards show no headings
+        )  # fmt: skip
         try:
-            page = paginate(ordered, number, size, filterset.query, entries, filters, filterset.sort_order, total)
+            page = page_of(number=number)
         except InvalidPage:
             found = total() if total is not None else None
             last = max(1, math.ceil((entries.count() if found is None else found) / size))
             messages.append(_("La page %(number)s n'existe pas ; voici la dernière page.") % {"number": number})
-            page = paginate(ordered, last, size, filterset.query, entries, filters, filterset.sort_order, total)
+            page = page_of(number=last)
         # The cards of the page are rendered once per content version, filters, sort, page and language: rendering a
         # full page of cards with their tags costs more than all the queries (the entries are only loaded for it).
         cards_html = cached_by_version(

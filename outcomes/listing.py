@@ -150,13 +150,16 @@ def heading_of(headings, session_id, *titles_and_deeper):
     return headings[session_id]
 
 
-def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_key=None, order_key=None, total=None):
+def paginate(
+    ordered_queryset, number, size, q="", count_queryset=None, count_key=None, order_key=None, total=None, headings=True
+):
     """The page `number` (raises django.core.paginator.InvalidPage) with its entries loaded and, when searching,
     each entry's `snippet`. The total is `total` when the caller knows it (a function: asked only when the total
     is needed, which the first page's ids are not), else counted on `count_queryset` (the filtered entries,
     unordered). When `count_key` names the filters (and `order_key` the order), the total and the page's ids are
     kept in the cache until the content changes: on large data, sorting every match for one page costs more than
-    the rest."""
+    the rest. Without `headings` the entries come without the headings above their session (cards do not show
+    them)."""
     if isinstance(ordered_queryset, OrderedIds):  # counts and pages itself
         count_queryset, ids = ordered_queryset, ordered_queryset
     else:
@@ -173,7 +176,7 @@ def paginate(ordered_queryset, number, size, q="", count_queryset=None, count_ke
         pks = cached_by_version(f"page:{count_key}:{order_key}:{number}:{size}", lambda: list(page.object_list))
     else:
         pks = list(page.object_list)
-    page.object_list = PageEntries(pks, q)
+    page.object_list = PageEntries(pks, q, headings)
     return page
 
 
@@ -202,12 +205,14 @@ class PageEntries(Sequence):
     """The entries of a page, in the order of `pks`, with their tags and (when searching) `snippet`: loaded on
     first use, so a page whose cards come rendered from the cache (the explorer) runs no entry or tag query."""
 
-    def __init__(self, pks, q=""):
-        self.pks, self.q, self.loaded = pks, q, None
+    def __init__(self, pks, q="", headings=True):
+        self.pks, self.q, self.headings, self.loaded = pks, q, headings, None
 
     def load(self):
         if self.loaded is None:
-            entries = with_tags_of_published(list(Entry.objects.filter(pk__in=self.pks).card_rows().order_by()))
+            entries = with_tags_of_published(
+                list(Entry.objects.filter(pk__in=self.pks).card_rows(self.headings).order_by())
+            )
             by_pk = {entry.pk: entry for entry in entries}
             self.loaded = [by_pk[pk] for pk in self.pks if pk in by_pk]
             if self.q:  # the query read and its tags named once for the page, not once per card

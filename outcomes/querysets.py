@@ -104,9 +104,9 @@ class EntryQuerySet(models.QuerySet):
             Prefetch("organisations", Organisation.objects.all()),
         )
 
-    def card_rows(self):
-        """The entries' own fields a card shows, with their meeting and headings; tags apart (for_cards(),
-        listing.with_tags())."""
+    def card_rows(self, headings=True):
+        """The entries' own fields a card shows, with their meeting and session and, with `headings`, the headings
+        above it (the API's path, the exports); tags apart (for_cards(), listing.with_tags())."""
         return self.defer("search_vector", *INDEX_FIELDS).select_related(  # indexed for search, never shown
-            "meeting", "session__parent__parent"
+            "meeting", "session__parent__parent" if headings else "session"
         )
