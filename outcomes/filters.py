@@ -284,15 +284,16 @@ class EntryFilter(django_filters.FilterSet):
     def send_facets_ahead(self):
         """Has PostgreSQL start counting the facets while the page is made (facet_counting.send_ahead)."""
         if self.is_valid():
-            data = self.data_cleaned
-            send_ahead([facet for facet in self.facet_types if facet.applies(data)], self.conditions())
+            send_ahead(self.shown_facets(), self.conditions())
+
+    def shown_facets(self):
+        return [facet for facet in self.facet_types if facet.applies(self.data_cleaned)]
 
     def facets(self):
         """{facet name: FacetOptions}: each option's value, label, count under the other filters, and whether chosen;
         a facet whose counting ran out of time has no options and is `timed_out`."""
         data = self.data_cleaned
-        shown = [facet for facet in self.facet_types if facet.applies(data)]
-        facets = count_facets(shown, data, self.conditions(), self.queryset)
+        facets = count_facets(self.shown_facets(), data, self.conditions(), self.queryset)
         for name in ("country", "theme", "organisation"):  # what the template says of the mode
             facets[name].match_all = self.matches_all(name)
         facets["country"].includes_all_partners = data.get("include_all_partners") == "1"
